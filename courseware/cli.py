@@ -1,0 +1,82 @@
+"""Command line: build, check (and later serve, new). Exit 0 on success, 1 on content errors, 2 on usage errors."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .pipeline import Options, build
+
+EPILOG = """commands:
+  build   (default) build the trainee site, facilitator site and PDFs into output/
+  check   validate every source file and report problems; writes nothing
+
+exit status: 0 success, 1 content errors, 2 usage errors
+"""
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="build.py", description="Build the Advocacy with ASEAN course from modules/.",
+                                epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("command", nargs="?", default="build", choices=["build", "check"], help="what to do")
+    what = p.add_mutually_exclusive_group()
+    what.add_argument("--html-only", action="store_true", help="build only the HTML sites")
+    what.add_argument("--pdf-only", action="store_true", help="build only the PDFs")
+    p.add_argument("--module", metavar="ID", help="build only one module (its id or folder name)")
+    p.add_argument("--clean", action="store_true", help="discard the previous output and build everything afresh")
+    p.add_argument("--root", type=Path, default=Path(__file__).resolve().parent.parent,
+                   help="project root (default: the folder of build.py)")
+    p.add_argument("--output", type=Path, help="output folder (default: ROOT/output)")
+    p.add_argument("--jobs", type=int, metavar="N", help="PDFs laid out in parallel (default: one per core)")
+    p.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
+    return p
+
+
+def main(argv=None) -> int:
+    args = parser().parse_args(argv)
+    root = args.root.resolve()
+    if not (root / "modules").is_dir():
+        print(f"build.py: error: no modules/ folder in {root}", file=sys.stderr)
+        return 2
+    if args.module and not _module_exists(root, args.module):
+        print(f"build.py: error: no module '{args.module}' in modules/", file=sys.stderr)
+        return 2
+    options = Options(html=not args.pdf_only, pdf=not args.html_only, module=args.module, clean=args.clean,
+                      check_only=args.command == "check", workers=args.jobs)
+    try:
+        result = build(root, options, args.output.resolve() if args.output else None)
+    except Exception:  # an engine bug, not a content problem
+        if args.debug:
+            raise
+        import traceback
+        last = traceback.format_exc().strip().splitlines()[-1]
+        print(f"build.py: internal error: {last}\n(run again with --debug for the full traceback)", file=sys.stderr)
+        return 3
+    report = result.report
+    ok_word = "check passed" if args.command == "check" else "build succeeded"
+    for line in report.format(ok_word).splitlines():
+        print(line, file=sys.stderr if report.problems and not line.startswith(("check", "build")) else sys.stdout)
+    if report.errors:
+        return 1
+    if args.command == "build":
+        total = sum(len(d) for d in result.files.values())
+        print(f"wrote {len(result.files)} files ({total / 1e6:.1f} MB) to "
+              f"{(args.output or root / 'output')} in {result.seconds:.1f} s")
+    return 0
+
+
+def _module_exists(root: Path, name: str) -> bool:
+    import yaml
+    for d in (root / "modules").iterdir():
+        if d.is_dir() and d.name == name:
+            return True
+        f = d / "module.yaml"
+        if f.is_file():
+            try:
+                data = yaml.safe_load(f.read_text(encoding="utf-8"))
+            except yaml.YAMLError:
+                continue
+            if isinstance(data, dict) and data.get("id") == name:
+                return True
+    return False

@@ -1,0 +1,586 @@
+"""Lesson Markdown to HTML: PyMdown blocks for activities and notes, citations, links and acronyms.
+
+One Markdown instance renders one document for one audience ("trainee" or "facilitator") and one
+medium ("web" or "print"). Trainer material is dropped from the tree for trainees, never hidden.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass, field
+from typing import Callable
+
+import markdown
+from markdown.extensions import Extension
+from markdown.extensions.toc import slugify_unicode
+from markdown.inlinepatterns import InlineProcessor
+from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
+from pymdownx.blocks import BlocksExtension
+from pymdownx.blocks.block import Block
+
+from . import schema
+from .problems import did_you_mean
+from .yamlload import YAMLProblem, load as load_yaml
+
+HEADER = re.compile(r"^[ ]{0,3}(/{3,})[ ]*([\w-]+)[ ]*(?:\|[ ]*(.*?)[ ]*)?$")
+CLOSER = re.compile(r"^[ ]{0,3}(/{3,})[ ]*$")
+FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
+RAW_HTML = re.compile(r"<(?!https?://|mailto:)(/?[A-Za-z][A-Za-z0-9-]*|!--)(\s[^<>]*)?/?>")
+CODE_SPAN = re.compile(r"`+[^`]*`+")
+CITATION = re.compile(r"\[@([\w.-]+(?:\s*;\s*@[\w.-]+)*)\]")
+
+
+@dataclass
+class Labels:
+    """Interface words used inside lessons; the languages stage fills them per language."""
+
+    activity: str = "Activity"
+    discussion: str = "Discussion"
+    case_study: str = "Case study"
+    composite: str = "Illustrative composite"
+    composite_note: str = ("This story is not about a real person. It is built from documented patterns "
+                           "so that we can discuss them.")
+    based_on: str = "Based on"
+    facilitator_note: str = "Facilitator note"
+    key_points: str = "Key points"
+    worksheet: str = "Worksheet"
+    quiz: str = "Quiz"
+    time: str = "Time"
+    group: str = "Group"
+    materials: str = "Materials"
+    minutes: str = "{n} minutes"
+    answer: str = "Answer"
+    check_answer: str = "Check"
+    note: str = "Note"
+    tip: str = "Tip"
+    warning: str = "Warning"
+    important: str = "Important"
+    write_here: str = "Write your answers on the printed worksheet or in your notebook."
+
+
+@dataclass
+class RenderContext:
+    """What rendering needs to know about the rest of the course."""
+
+    references: dict  # id -> Reference
+    glossary: dict  # term -> GlossaryEntry
+    link: Callable[[str], str | None] = lambda href: href  # lesson-relative href -> URL
+    image: Callable[[str], str | None] = lambda src: src
+    glossary_url: Callable[[str], str] = lambda term: "#"
+    reference_url: Callable[[str], str] = lambda ref_id: "#"
+    labels: Labels = field(default_factory=Labels)
+    lang: str = "en"
+
+
+@dataclass
+class BlockRecord:
+    type: str
+    line: int
+    title: str
+    options: dict
+    parent: str | None
+
+
+@dataclass
+class DocState:
+    """What one render learned about the document: blocks, checked objectives, problems."""
+
+    path: object
+    report: object
+    blocks: list = field(default_factory=list)
+    checks: dict = field(default_factory=dict)  # objective number -> first line that checks it
+    questions: list = field(default_factory=list)  # (line, question dict)
+
+    def add_checks(self, numbers, line):
+        for n in numbers or []:
+            self.checks.setdefault(n, line)
+
+
+# --- Source pre-scan: line numbers, unknown blocks, nesting, raw HTML ----------------------------
+
+class LinePreprocessor(Preprocessor):
+    """Tag each block header with its source line and report structural problems."""
+
+    def __init__(self, md, state: DocState, offset: int):
+        super().__init__(md)
+        self.state, self.offset = state, offset
+
+    def run(self, lines):
+        out, stack, fence = [], [], None
+        report, path = self.state.report, self.state.path
+        for index, line in enumerate(lines):
+            number = index + 1 + self.offset
+            out.append(line)
+            if fence:
+                if line.strip().startswith(fence):
+                    fence = None
+                continue
+            if m := FENCE.match(line):
+                fence = m.group(1)
+                continue
+            if m := CLOSER.match(line):
+                length = len(m.group(1))
+                if stack and stack[-1][1] == length:
+                    stack.pop()
+                elif any(s[1] == length for s in stack):
+                    while stack and stack[-1][1] != length:
+                        name, _, start = stack.pop()
+                        report.error(path, start, 1, f"block '{name}' is not closed before its parent ends",
+                                     "unclosed-block")
+                    stack.pop()
+                else:
+                    report.error(path, number, 1, f"closing '{m.group(1)}' matches no open block",
+                                 "unmatched-close")
+                continue
+            if m := HEADER.match(line):
+                name, length = m.group(2).lower(), len(m.group(1))
+                if name not in schema.BLOCKS:
+                    report.error(path, number, len(m.group(0)) - len(m.group(0).lstrip()) + length + 2,
+                                 f"unknown block type '{name}'{did_you_mean(name, schema.BLOCKS)}"
+                                 f" (known: {', '.join(sorted(schema.BLOCKS))})", "unknown-block")
+                    stack.append((name, length, number))
+                    continue
+                parent = stack[-1][0] if stack else None
+                if stack and length <= stack[-1][1] and length == stack[-1][1]:
+                    report.error(path, number, 1, f"block '{name}' inside '{parent}' needs "
+                                 f"{stack[-1][1] + 1} slashes, not {length}", "nesting")
+                if parent in schema.NESTING and name not in schema.NESTING[parent]:
+                    allowed = ", ".join(sorted(schema.NESTING[parent])) or "no blocks"
+                    report.error(path, number, 1, f"a '{name}' block cannot go inside '{parent}' "
+                                 f"(allowed there: {allowed})", "nesting")
+                stack.append((name, length, number))
+                out.append(f"    _line: {number}")
+                continue
+            scan = CODE_SPAN.sub(lambda s: " " * len(s.group(0)), line)
+            if h := RAW_HTML.search(scan):
+                report.error(path, number, h.start() + 1,
+                             f"raw HTML '{h.group(0)[:30]}' is not allowed in lessons; use Markdown or a block",
+                             "raw-html")
+        for name, _, start in stack:
+            report.error(path, start, 1, f"block '{name}' is never closed (add a line of slashes)",
+                         "unclosed-block")
+        return out
+
+
+# --- Blocks -----------------------------------------------------------------------------------
+
+def _el(tag, parent=None, text=None, **attrs):
+    el = etree.SubElement(parent, tag) if parent is not None else etree.Element(tag)
+    for k, v in attrs.items():
+        el.set(k.rstrip("_").replace("_", "-"), v)
+    if text is not None:
+        el.text = text
+    return el
+
+
+class CourseBlock(Block):
+    """Common behaviour: options are validated against the schema with their source line."""
+
+    ARGUMENT = None
+    TYPE = ""
+
+    def on_init(self):
+        self.ext = self.config["ext"]
+
+    def _validate(self, parent, arg, **options):  # accept everything; report problems ourselves
+        self.argument = arg
+        line = options.pop("_line", None)
+        self.line = line if isinstance(line, int) else 0
+        state = self.ext.state
+        checked = schema.BLOCKS[self.TYPE].validate(
+            _positioned(options, self.line), state.report, state.path, f"'{self.TYPE}' block options",
+            (self.line, 1))
+        self.opts = checked or {f.name: f.default for f in schema.BLOCKS[self.TYPE].fields.values()}
+        self.options = {"attrs": {}}
+        record = BlockRecord(self.TYPE, self.line, arg or "", self.opts, None)
+        state.blocks.append(record)
+        if self.opts.get("checks"):
+            state.add_checks(self.opts["checks"], self.line)
+        return self.on_validate(parent)
+
+    @property
+    def labels(self) -> Labels:
+        return self.ext.ctx.labels
+
+    def header(self, el, label, title_tag="h3"):
+        head = _el("header", el, class_="block-head")
+        _el("p", head, label, class_="block-label")
+        if self.argument:
+            _el(title_tag, head, self.argument, class_="block-title")
+        return head
+
+    def meta(self, head, items):
+        items = [(k, v) for k, v in items if v]
+        if items:
+            dl = _el("dl", head, class_="block-meta")
+            for k, v in items:
+                _el("dt", dl, k)
+                _el("dd", dl, v)
+
+    def body(self, el):
+        return _el("div", el, class_="block-body")
+
+    def on_add(self, block):
+        return block.find("./div[@class='block-body']")
+
+
+def _positioned(options, line):
+    from .yamlload import Map
+    m = Map(options)
+    m.pos = (line, 1)
+    for k in options:
+        m.key_pos[k] = (line + 1, 5)
+    return m
+
+
+class ActivityBlock(CourseBlock):
+    NAME = TYPE = "activity"
+
+    def on_create(self, parent):
+        el = _el("section", parent, class_="block activity")
+        head = self.header(el, self.labels.activity)
+        o = self.opts
+        self.meta(head, [(self.labels.time, self.labels.minutes.format(n=o["minutes"]) if o.get("minutes") else ""),
+                         (self.labels.group, o.get("group") or ""),
+                         (self.labels.materials, "; ".join(o.get("materials") or []))])
+        self.body(el)
+        return el
+
+
+class DiscussionBlock(ActivityBlock):
+    NAME = TYPE = "discussion"
+
+    def on_create(self, parent):
+        el = _el("section", parent, class_="block discussion")
+        head = self.header(el, self.labels.discussion)
+        o = self.opts
+        self.meta(head, [(self.labels.time, self.labels.minutes.format(n=o["minutes"]) if o.get("minutes") else ""),
+                         (self.labels.group, o.get("group") or "")])
+        self.body(el)
+        return el
+
+
+class CaseStudyBlock(CourseBlock):
+    NAME = TYPE = "case-study"
+
+    def on_create(self, parent):
+        el = _el("section", parent, class_="block case-study")
+        self.header(el, f"{self.labels.case_study} · {self.labels.composite}")
+        body = self.body(el)
+        _el("p", body, self.labels.composite_note, class_="composite-note")
+        if self.opts.get("basis"):
+            p = _el("p", body, class_="basis")
+            _el("strong", p, f"{self.labels.based_on}:").tail = " " + self.opts["basis"]
+        return el
+
+
+class FacilitatorNoteBlock(CourseBlock):
+    NAME = TYPE = "facilitator-note"
+
+    def on_create(self, parent):
+        el = _el("aside", parent, class_="block facilitator-note")
+        self.header(el, self.labels.facilitator_note, "h4")
+        self.body(el)
+        return el
+
+
+class KeyPointsBlock(CourseBlock):
+    NAME = TYPE = "key-points"
+
+    def on_create(self, parent):
+        el = _el("section", parent, class_="block key-points")
+        self.header(el, self.labels.key_points)
+        self.body(el)
+        return el
+
+
+class CalloutBlock(CourseBlock):
+    NAME = TYPE = "callout"
+
+    def on_create(self, parent):
+        kind = self.opts.get("type") or "note"
+        if kind not in schema.CALLOUT_TYPES:
+            self.ext.state.report.error(self.ext.state.path, self.line + 1, 5,
+                                        f"callout type must be one of {', '.join(schema.CALLOUT_TYPES)}; "
+                                        f"found '{kind}'{did_you_mean(kind, schema.CALLOUT_TYPES)}", "wrong-type")
+            kind = "note"
+        el = _el("aside", parent, class_=f"block callout callout-{kind}")
+        self.header(el, getattr(self.labels, kind), "h4")
+        self.body(el)
+        return el
+
+
+class WorksheetBlock(CourseBlock):
+    NAME = TYPE = "worksheet"
+
+    def on_create(self, parent):
+        el = _el("section", parent, class_="block worksheet")
+        self.header(el, self.labels.worksheet)
+        self.body(el)
+        return el
+
+    def on_end(self, block):
+        body = self.on_add(block)
+        lines = max(1, min(int(self.opts.get("lines") or 4), 30))
+        prompts = [li for ol in body.findall("ol") for li in ol.findall("li")]
+        for target in prompts or [body]:
+            space = _el("div", target, class_=f"write-space lines-{lines}", aria_hidden="true")
+            for _ in range(lines):
+                _el("span", space, class_="write-line")
+        _el("p", body, self.labels.write_here, class_="screen-only write-hint")
+
+
+class QuizBlock(CourseBlock):
+    NAME = TYPE = "quiz"
+
+    def on_markdown(self):
+        return "raw"
+
+    def on_create(self, parent):
+        el = _el("section", parent, class_="block quiz")
+        self.header(el, self.labels.quiz)
+        self.body(el)
+        return el
+
+    def on_end(self, block):
+        body = self.on_add(block)
+        text = body.text or ""
+        body.text = None
+        state = self.ext.state
+        try:
+            data = load_yaml(text, offset=self.line)
+        except YAMLProblem as exc:
+            state.report.error(state.path, exc.line, exc.col, f"quiz: {exc.message}", "yaml-syntax")
+            return
+        questions = schema.check_type(data, schema.ListOf(schema.QUESTION), state.report, state.path, "quiz",
+                                      (self.line + 1, 1)) or []
+        ext = self.ext
+        ol = _el("ol", body, class_="quiz-questions")
+        answers = []
+        for i, q in enumerate(questions):
+            if not q:
+                continue
+            qline = data.line_of(i)[0] if hasattr(data, "line_of") else self.line
+            choices = [c for c in (q.get("choices") or []) if c]
+            if choices and not any(c.get("correct") for c in choices):
+                state.report.error(state.path, qline, 1, f"quiz question {i + 1} has no correct answer "
+                                   "(mark one choice with 'correct: true')", "no-correct-answer")
+            if len(choices) < 2:
+                state.report.error(state.path, qline, 1, f"quiz question {i + 1} needs at least two choices",
+                                   "too-few-choices")
+            state.questions.append((qline, q))
+            state.add_checks(q.get("checks"), qline)
+            li = _el("li", ol, class_="quiz-question")
+            _el("p", li, q["question"], class_="quiz-prompt")
+            cl = _el("ol", li, class_="quiz-choices", type="A")
+            for c in choices:
+                item = _el("li", cl, c["text"], class_="quiz-choice")
+                if ext.audience == "facilitator":
+                    if c.get("correct"):
+                        item.set("class", "quiz-choice correct")
+                        _el("strong", item, f" ✓ {self.labels.answer}", class_="answer-mark")
+                    if c.get("feedback"):
+                        _el("span", item, c["feedback"], class_="quiz-feedback")
+            answers.append([{"correct": bool(c.get("correct")), "feedback": c.get("feedback") or ""}
+                            for c in choices])
+        if ext.audience == "trainee" and ext.medium == "web":
+            script = _el("script", body, type="application/json", class_="quiz-data")
+            script.text = AtomicString(json.dumps(answers, ensure_ascii=False).replace("</", "<\\/"))
+
+
+BLOCK_CLASSES = [ActivityBlock, DiscussionBlock, CaseStudyBlock, FacilitatorNoteBlock, KeyPointsBlock,
+                 CalloutBlock, WorksheetBlock, QuizBlock]
+
+
+# --- Inline: citations ------------------------------------------------------------------------
+
+class CitationProcessor(InlineProcessor):
+    def __init__(self, pattern, ext):
+        super().__init__(pattern)
+        self.ext = ext
+
+    def handleMatch(self, m, data):
+        span = etree.Element("span", {"class": "cite"})
+        span.text = "("
+        ids = [x.strip().lstrip("@") for x in m.group(1).split(";")]
+        last = None
+        for n, ref_id in enumerate(ids):
+            ref = self.ext.ctx.references.get(ref_id)
+            if n and last is not None:
+                last.tail = "; "
+            if ref is None:
+                last = _el("span", span, f"?{ref_id}", class_="cite-missing")
+                continue
+            last = _el("a", span, AtomicString(f"{ref.author}, {ref.year}"),
+                       href=self.ext.ctx.reference_url(ref_id), class_="cite-link")
+        if last is not None:
+            last.tail = (last.tail or "") + ")"
+        return span, m.start(0), m.end(0)
+
+
+# --- Tree: drop trainer material, resolve links and images, mark acronyms ------------------------
+
+class AudienceTreeprocessor(Treeprocessor):
+    def __init__(self, md, ext):
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, root):
+        if self.ext.audience != "trainee":
+            return
+        for parent in list(root.iter()):
+            for child in list(parent):
+                if "facilitator-note" in (child.get("class") or "").split():
+                    parent.remove(child)
+
+
+class LinkTreeprocessor(Treeprocessor):
+    def __init__(self, md, ext):
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, root):
+        for a in root.iter("a"):
+            href = a.get("href")
+            if href and not a.get("class"):
+                new = self.ext.ctx.link(href)
+                if new is None:
+                    a.attrib.pop("href", None)
+                else:
+                    a.set("href", new)
+        for img in root.iter("img"):
+            src = img.get("src")
+            if src:
+                img.set("src", self.ext.ctx.image(src) or "")
+            img.set("loading", "lazy")
+
+
+SKIP_TAGS = {"a", "code", "pre", "abbr", "script", "h1", "h2", "h3", "h4", "h5", "h6", "style"}
+
+
+class AcronymTreeprocessor(Treeprocessor):
+    """Link each glossary term to its entry and spell it out the first time it is used."""
+
+    def __init__(self, md, ext):
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, root):
+        pattern = self.ext.term_pattern
+        if pattern is None:
+            return
+        seen: set = set()
+        self._walk(root, pattern, seen, skip=False)
+
+    def _walk(self, el, pattern, seen, skip):
+        skip = skip or el.tag in SKIP_TAGS
+        if not skip:
+            el.text = self._mark(el, None, el.text, pattern, seen)
+        for child in list(el):
+            self._walk(child, pattern, seen, skip)
+            if not skip:
+                child.tail = self._mark(el, child, child.tail, pattern, seen)
+
+    def _mark(self, parent, after, text, pattern, seen):
+        """Replace terms in `text`; new elements go after `after` (or at the start of `parent`)."""
+        if not text or not pattern.search(text):
+            return text
+        pieces = []
+        pos = 0
+        for m in pattern.finditer(text):
+            pieces.append((text[pos:m.start()], m.group(1), m.group(0)))
+            pos = m.end()
+        rest = text[pos:]
+        index = 0 if after is None else list(parent).index(after) + 1
+        first_text = pieces[0][0]
+        glossary = self.ext.ctx.glossary
+        for i, (before, term, whole) in enumerate(pieces):
+            entry = glossary[term]
+            abbr = etree.Element("abbr", {"title": entry.expansion or entry.definition})
+            link = etree.SubElement(abbr, "a", {"href": self.ext.ctx.glossary_url(term), "class": "term"})
+            link.text = AtomicString(whole)
+            tail = pieces[i + 1][0] if i + 1 < len(pieces) else rest
+            if term not in seen and self.ext.expand_terms:
+                seen.add(term)
+                if entry.expansion and entry.expansion.lower() not in self.ext.plain_text_lower:
+                    tail = f" ({entry.expansion})" + tail
+            abbr.tail = tail
+            parent.insert(index, abbr)
+            index += 1
+        return first_text
+
+
+# --- The extension ----------------------------------------------------------------------------
+
+class CourseExtension(Extension):
+    def __init__(self, *, state, ctx, audience, medium, offset, source, expand_terms=True):
+        super().__init__()
+        self.state, self.ctx, self.audience, self.medium, self.offset = state, ctx, audience, medium, offset
+        self.plain_text_lower = source.lower()
+        self.term_pattern = term_pattern(ctx.glossary)
+        self.expand_terms = expand_terms
+
+    def extendMarkdown(self, md):
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.preprocessors.register(LinePreprocessor(md, self.state, self.offset), "course_lines", 25)
+        md.inlinePatterns.register(CitationProcessor(CITATION.pattern, self), "citation", 175)
+        md.treeprocessors.register(AudienceTreeprocessor(md, self), "audience", 30)
+        md.treeprocessors.register(LinkTreeprocessor(md, self), "course_links", 15)
+        md.treeprocessors.register(AcronymTreeprocessor(md, self), "acronyms", 14)
+
+
+class CourseBlocks(BlocksExtension):
+    """Registers the course's block types with PyMdown's generic Blocks machinery."""
+
+    def __init__(self, course_ext):
+        super().__init__()
+        self.course_ext = course_ext
+
+    def extendMarkdownBlocks(self, md, block_mgr):
+        for cls in BLOCK_CLASSES:
+            block_mgr.register(cls, {"ext": self.course_ext})
+
+
+def term_pattern(glossary) -> re.Pattern | None:
+    terms = sorted(glossary, key=len, reverse=True)
+    if not terms:
+        return None
+    return re.compile(r"(?<!\w)(" + "|".join(re.escape(t) for t in terms) + r")(?:s)?(?!\w)")
+
+
+@dataclass
+class Rendered:
+    html: str
+    toc: list
+    state: DocState
+
+
+def render(text: str, *, path, report, ctx: RenderContext, audience: str = "trainee", medium: str = "web",
+           offset: int = 0, expand_terms: bool = True) -> Rendered:
+    """Render one Markdown document; problems go to `report` with lines counted from `offset`."""
+    state = DocState(path=path, report=report)
+    ext = CourseExtension(state=state, ctx=ctx, audience=audience, medium=medium, offset=offset, source=text,
+                          expand_terms=expand_terms)
+    blocks = CourseBlocks(ext)
+    md = markdown.Markdown(
+        extensions=[ext, blocks, "tables", "sane_lists", "smarty", "toc"],
+        extension_configs={"toc": {"slugify": slugify_unicode, "toc_depth": "2-3"}},
+        output_format="html",
+    )
+    html = md.convert(text)
+    return Rendered(html, getattr(md, "toc_tokens", []), state)
+
+
+def render_inline(text: str, ctx: RenderContext) -> str:
+    """Render a short text (a key point, an objective) without the surrounding paragraph."""
+    from .problems import Report
+    from pathlib import Path
+    out = render(text, path="<inline>", report=Report(Path(".")), ctx=ctx, expand_terms=False).html
+    if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
+        out = out[3:-4]
+    return out

@@ -1,0 +1,166 @@
+"""The course as plain, frozen data: what the loader produces and every later stage reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    term: str
+    definition: str
+    expansion: str | None
+    path: Path
+    line: int
+
+
+@dataclass(frozen=True)
+class Reference:
+    id: str
+    author: str
+    title: str
+    year: int
+    url: str | None
+    accessed: dt.date | None
+    note: str | None
+    path: Path
+    line: int
+
+
+@dataclass(frozen=True)
+class Lesson:
+    id: str
+    module_id: str
+    path: Path  # the English source
+    title: str
+    teaching_minutes: int
+    activity_minutes: int
+    objectives: tuple[str, ...]
+    key_questions: tuple[str, ...]
+    key_points: tuple[str, ...]
+    materials: tuple[str, ...]
+    body: str  # Markdown after the front matter
+    body_line: int  # line of the file where `body` starts, minus one
+    source_hash: str
+    translations: tuple = ()  # Translation records, filled by the languages stage
+
+    @property
+    def minutes(self) -> int:
+        return self.teaching_minutes + self.activity_minutes
+
+    @property
+    def key(self) -> str:
+        return f"{self.module_id}/{self.id}"
+
+
+@dataclass(frozen=True)
+class Module:
+    id: str
+    folder: str
+    path: Path
+    title: str
+    summary: str
+    objectives: tuple[str, ...]
+    lessons: tuple[Lesson, ...]
+    number: int
+
+    @property
+    def minutes(self) -> int:
+        return sum(lesson.minutes for lesson in self.lessons)
+
+
+@dataclass(frozen=True)
+class Session:
+    kind: str  # lesson | session | break | lunch
+    title: str
+    start: int  # minutes after midnight
+    minutes: int
+    lesson: Lesson | None = None
+    note: str | None = None
+
+    @property
+    def end(self) -> int:
+        return self.start + self.minutes
+
+
+@dataclass(frozen=True)
+class Day:
+    number: int
+    title: str
+    start: int
+    end: int
+    sessions: tuple[Session, ...]
+
+
+@dataclass(frozen=True)
+class Edition:
+    id: str
+    title: str
+    summary: str | None
+    days: tuple[Day, ...]
+
+    @property
+    def lessons(self) -> list[Lesson]:
+        seen, out = set(), []
+        for day in self.days:
+            for s in day.sessions:
+                if s.lesson and s.lesson.key not in seen:
+                    seen.add(s.lesson.key)
+                    out.append(s.lesson)
+        return out
+
+
+@dataclass(frozen=True)
+class Choice:
+    text: str
+    correct: bool
+    feedback: str | None
+
+
+@dataclass(frozen=True)
+class Question:
+    question: str
+    choices: tuple[Choice, ...]
+
+
+@dataclass(frozen=True)
+class Assessment:
+    test_title: str
+    instructions: str
+    questions: tuple[Question, ...]
+    evaluation_title: str
+    ratings: tuple[str, ...]
+    open_questions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Course:
+    root: Path  # the project root
+    source: Path  # modules/
+    title: str
+    subtitle: str | None
+    version: str
+    release_date: dt.date
+    publisher: str
+    languages: tuple[str, ...]
+    modules: tuple[Module, ...]
+    editions: tuple[Edition, ...]
+    glossary: dict = field(hash=False)  # term -> GlossaryEntry
+    references: dict = field(hash=False)  # id -> Reference
+    home: str = ""
+    assessment: Assessment | None = None
+
+    @property
+    def lessons(self) -> list[Lesson]:
+        return [lesson for module in self.modules for lesson in module.lessons]
+
+    def lesson(self, key: str) -> Lesson | None:
+        for lesson in self.lessons:
+            if lesson.key == key:
+                return lesson
+        return None
+
+    def module(self, module_id: str) -> Module | None:
+        return next((m for m in self.modules if m.id == module_id), None)

@@ -1,0 +1,57 @@
+"""Plan stage: which pages and documents the course produces, and the URL of each."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+
+from .model import Course, Lesson, Module
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # relative to the site root, posix
+    kind: str  # home | module | lesson | agenda | glossary | references | progress | search | handouts
+    title: str
+    module: Module | None = None
+    lesson: Lesson | None = None
+    edition: object = None
+
+
+def lesson_path(lesson: Lesson) -> str:
+    return f"{lesson.module_id}/{lesson.id}.html"
+
+
+def module_path(module: Module) -> str:
+    return f"{module.id}/index.html"
+
+
+def relative(from_page: str, to: str) -> str:
+    """URL of `to` as seen from `from_page`, both relative to the site root."""
+    base = posixpath.dirname(from_page) or "."
+    target, _, anchor = to.partition("#")
+    rel = posixpath.relpath(target, base) if target else posixpath.basename(from_page)
+    return rel + (f"#{anchor}" if anchor else "")
+
+
+def site_pages(course: Course) -> list[Page]:
+    pages = [Page("index.html", "home", course.title)]
+    for module in course.modules:
+        pages.append(Page(module_path(module), "module", module.title, module=module))
+        for lesson in module.lessons:
+            pages.append(Page(lesson_path(lesson), "lesson", lesson.title, module=module, lesson=lesson))
+    for edition in course.editions:
+        pages.append(Page(f"agenda-{edition.id}.html", "agenda", edition.title, edition=edition))
+    pages += [Page("glossary.html", "glossary", "Glossary"), Page("references.html", "references", "References"),
+              Page("handouts.html", "handouts", "Handouts"), Page("progress.html", "progress", "My progress"),
+              Page("search.html", "search", "Search")]
+    return pages
+
+
+def reading_order(course: Course) -> list[Page]:
+    """Module overviews and lessons in the order a trainee reads them, for previous/next links."""
+    return [p for p in site_pages(course) if p.kind in ("module", "lesson")]
+
+
+def handout_name(module: Module) -> str:
+    return f"handout-{module.number:02d}-{module.id}.pdf"

@@ -1,0 +1,143 @@
+"""Validate stage: cross-file checks that need the whole course (links, citations, terms, objectives)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from . import markup
+from .markup import CITATION, CODE_SPAN, FENCE, HEADER, RenderContext
+from .model import Course, Lesson
+from .problems import Report, did_you_mean
+
+LINK = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
+URL = re.compile(r"(?:https?|mailto|ftp):[^\s)>\]]+")
+ACRONYM = re.compile(r"(?<!\w)([A-Z][A-Z0-9]*[A-Z])s?(?!\w)")
+ROMAN = re.compile(r"^[IVXLC]+$")
+ID_ATTR = re.compile(r'\bid="([^"]+)"')
+
+
+def source_lines(text: str, first_line: int = 1):
+    """Yield (line number, line) outside fenced code, with code spans blanked."""
+    fence = None
+    for i, line in enumerate(text.split("\n")):
+        if fence:
+            if line.strip().startswith(fence):
+                fence = None
+            continue
+        if m := FENCE.match(line):
+            fence = m.group(1)
+            continue
+        yield i + first_line, CODE_SPAN.sub(lambda s: " " * len(s.group(0)), line)
+
+
+def check_terms(path: Path, text: str, glossary: dict, report: Report, first_line: int = 1) -> None:
+    """Report capitalised acronyms that the glossary does not define."""
+    pattern = markup.term_pattern(glossary)
+    for number, line in source_lines(text, first_line):
+        if HEADER.match(line):
+            line = HEADER.sub(lambda m: " " * len(m.group(0)) if not m.group(3) else
+                              " " * (m.start(3)) + m.group(3), line)
+        line = LINK.sub(lambda m: m.group(1) + "[" + m.group(2) + "]" + " " * (len(m.group(0)) - len(m.group(2)) - 3
+                                                                            - len(m.group(1))), line)
+        line = URL.sub(lambda m: " " * len(m.group(0)), line)
+        line = CITATION.sub(lambda m: " " * len(m.group(0)), line)
+        if pattern:
+            line = pattern.sub(lambda m: " " * len(m.group(0)), line)
+        for m in ACRONYM.finditer(line):
+            word = m.group(1)
+            if ROMAN.match(word):
+                continue
+            report.error(path, number, m.start() + 1,
+                         f"'{word}' looks like an acronym but is not in the glossary; add it to "
+                         f"modules/glossary.yaml{did_you_mean(word, glossary)}", "undefined-term")
+
+
+def check_citations(path: Path, text: str, references: dict, report: Report, first_line: int = 1) -> set:
+    used = set()
+    for number, line in source_lines(text, first_line):
+        for m in CITATION.finditer(line):
+            for ref_id in (x.strip().lstrip("@") for x in m.group(1).split(";")):
+                used.add(ref_id)
+                if ref_id not in references:
+                    report.error(path, number, m.start() + 1, f"citation '@{ref_id}' is not in references.yaml"
+                                 f"{did_you_mean(ref_id, references)}", "unknown-reference")
+    return used
+
+
+def check_links(lesson: Lesson, anchors: dict, by_path: dict, report: Report) -> None:
+    """Check links to lessons and anchors, and images (file present, alt text given)."""
+    directory = lesson.path.parent
+    for number, line in source_lines(lesson.body, lesson.body_line + 1):
+        for m in LINK.finditer(line):
+            bang, text, target = m.groups()
+            col = m.start() + 1
+            if bang:
+                if not text.strip():
+                    report.error(lesson.path, number, col, f"image '{target}' has no alt text: describe it "
+                                 "between the square brackets", "image-alt")
+                if URL.match(target):
+                    report.error(lesson.path, number, col, f"image '{target}' is on the internet; put the file "
+                                 "in the module's images/ folder so the course works offline", "remote-image")
+                    continue
+                image = (directory / target).resolve()
+                if not image.is_file():
+                    report.error(lesson.path, number, col, f"image '{target}' does not exist", "missing-image")
+                elif lesson.path.parents[1].resolve() not in image.parents:
+                    report.error(lesson.path, number, col, f"image '{target}' is outside modules/", "unsafe-path")
+                continue
+            if not target or URL.match(target):
+                continue
+            file_part, _, anchor = target.partition("#")
+            if file_part:
+                resolved = (directory / file_part).resolve()
+                other = by_path.get(resolved)
+                if other is None:
+                    report.error(lesson.path, number, col, f"link to '{file_part}' does not resolve to a lesson",
+                                 "broken-link")
+                    continue
+            else:
+                other = lesson
+            if anchor and anchor not in anchors.get(other.key, set()):
+                report.error(lesson.path, number, col, f"link to '#{anchor}' in {other.path.name}: no heading has "
+                             f"that id{did_you_mean(anchor, anchors.get(other.key, set()))}", "broken-anchor")
+
+
+def validate(course: Course, report: Report) -> dict:
+    """Run every cross-file check; return per-lesson render states (reused for the objectives report)."""
+    ctx = RenderContext(references=course.references, glossary=course.glossary)
+    anchors, states = {}, {}
+    for lesson in course.lessons:
+        rendered = markup.render(lesson.body, path=lesson.path, report=report, ctx=ctx, audience="facilitator",
+                                 offset=lesson.body_line)
+        anchors[lesson.key] = set(ID_ATTR.findall(rendered.html))
+        states[lesson.key] = rendered.state
+    by_path = {lesson.path.resolve(): lesson for lesson in course.lessons}
+    for lesson in course.lessons:
+        text = lesson.path.read_text(encoding="utf-8")
+        check_terms(lesson.path, text, course.glossary, report)
+        check_citations(lesson.path, lesson.body, course.references, report, lesson.body_line + 1)
+        check_links(lesson, anchors, by_path, report)
+        check_objectives(lesson, states[lesson.key], report)
+    home = course.source / "home.md"
+    if course.home:
+        check_terms(home, course.home, course.glossary, report)
+        check_citations(home, course.home, course.references, report)
+    for module in course.modules:
+        check_terms(module.path, module.path.read_text(encoding="utf-8"), course.glossary, report)
+    return states
+
+
+def check_objectives(lesson: Lesson, state, report: Report) -> None:
+    count = len(lesson.objectives)
+    for number, line in sorted(state.checks.items(), key=lambda kv: (kv[1], kv[0])):
+        if not 1 <= number <= count:
+            report.error(lesson.path, line, 1, f"checks: objective {number} does not exist (the lesson has "
+                         f"{count} objective{'s' * (count != 1)})", "bad-check")
+    for n, objective in enumerate(lesson.objectives, 1):
+        if n not in state.checks:
+            report.error(lesson.path, 2, 1, f"objective {n} ('{objective[:50]}') is not checked by any activity, "
+                         "discussion, worksheet or quiz question (add 'checks: [" + str(n) + "]')",
+                         "unchecked-objective")
+    if not any(b.type == "activity" for b in state.blocks):
+        report.warning(lesson.path, 1, 1, "lesson has no activity block", "no-activity")

@@ -1,0 +1,105 @@
+"""Safe YAML loading that remembers the line and column of every key and item."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import yaml
+
+
+class Map(dict):
+    """A YAML mapping with positions: `pos` is where it starts, `key_pos[k]` where key k is."""
+
+    pos: tuple[int, int] = (1, 1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.key_pos: dict = {}
+        self.value_pos: dict = {}
+
+    def line_of(self, key) -> tuple[int, int]:
+        return self.key_pos.get(key, self.pos)
+
+    def value_line_of(self, key) -> tuple[int, int]:
+        return self.value_pos.get(key, self.line_of(key))
+
+
+class Seq(list):
+    """A YAML sequence with positions: `item_pos[i]` is where item i starts."""
+
+    pos: tuple[int, int] = (1, 1)
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.item_pos: list[tuple[int, int]] = []
+
+    def line_of(self, index: int) -> tuple[int, int]:
+        return self.item_pos[index] if index < len(self.item_pos) else self.pos
+
+
+class DuplicateKey(Exception):
+    def __init__(self, key, pos):
+        super().__init__(key)
+        self.key, self.pos = key, pos
+
+
+def _pos(node, offset: int) -> tuple[int, int]:
+    return (node.start_mark.line + 1 + offset, node.start_mark.column + 1)
+
+
+def make_loader(offset: int = 0):
+    """A SafeLoader subclass whose positions are shifted by `offset` lines."""
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    def construct_mapping(loader, node):
+        loader.flatten_mapping(node)
+        result = Map()
+        result.pos = _pos(node, offset)
+        for knode, vnode in node.value:
+            key = loader.construct_object(knode, deep=True)
+            if key in result:
+                raise DuplicateKey(key, _pos(knode, offset))
+            result[key] = loader.construct_object(vnode, deep=True)
+            result.key_pos[key] = _pos(knode, offset)
+            result.value_pos[key] = _pos(vnode, offset)
+        return result
+
+    def construct_sequence(loader, node):
+        result = Seq(loader.construct_object(child, deep=True) for child in node.value)
+        result.pos = _pos(node, offset)
+        result.item_pos = [_pos(child, offset) for child in node.value]
+        return result
+
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, construct_sequence)
+    return Loader
+
+
+class YAMLProblem(Exception):
+    def __init__(self, message, line, col):
+        super().__init__(message)
+        self.message, self.line, self.col = message, line, col
+
+
+def load(text: str, offset: int = 0):
+    """Parse YAML text safely; raise YAMLProblem with a position on any syntax error."""
+    try:
+        return yaml.load(text, Loader=make_loader(offset))  # noqa: S506 - SafeLoader subclass
+    except DuplicateKey as exc:
+        raise YAMLProblem(f"duplicate key '{exc.key}'", *exc.pos) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 + offset) if mark else 1 + offset
+        col = (mark.column + 1) if mark else 1
+        what = exc.problem or "invalid YAML"
+        if exc.context:
+            what = f"{what} ({exc.context})"
+        raise YAMLProblem(f"YAML syntax error: {what}", line, col) from None
+    except yaml.YAMLError as exc:
+        raise YAMLProblem(f"YAML syntax error: {exc}", 1 + offset, 1) from None
+
+
+def is_date(value) -> bool:
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
