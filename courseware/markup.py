@@ -24,7 +24,7 @@ from pymdownx.blocks.block import Block
 
 from . import schema
 from .problems import did_you_mean
-from .yamlload import YAMLProblem, load as load_yaml
+from .yamlload import Map, YAMLProblem, load as load_yaml
 
 HEADER = re.compile(r"^[ ]{0,3}(/{3,})[ ]*([\w-]+)[ ]*(?:\|[ ]*(.*?)[ ]*)?$")
 CLOSER = re.compile(r"^[ ]{0,3}(/{3,})[ ]*$")
@@ -94,6 +94,7 @@ class DocState:
     blocks: list = field(default_factory=list)
     checks: dict = field(default_factory=dict)  # objective number -> first line that checks it
     questions: list = field(default_factory=list)  # (line, question dict)
+    option_lines: dict = field(default_factory=dict)  # header line -> {option: line}
 
     def add_checks(self, numbers, line):
         for n in numbers or []:
@@ -154,6 +155,13 @@ class LinePreprocessor(Preprocessor):
                                  f"(allowed there: {allowed})", "nesting")
                 stack.append((name, length, number))
                 out.append(f"    _line: {number}")
+                keys = {}
+                for later, text in enumerate(lines[index + 1:], number + 1):
+                    if not text.startswith("    ") or not text.strip():
+                        break
+                    if km := re.match(r"^ {4}([\w-]+)\s*:", text):
+                        keys.setdefault(km.group(1), later)
+                self.state.option_lines[number] = keys
                 continue
             scan = CODE_SPAN.sub(lambda s: " " * len(s.group(0)), line)
             if h := RAW_HTML.search(scan):
@@ -192,7 +200,7 @@ class CourseBlock(Block):
         self.line = line if isinstance(line, int) else 0
         state = self.ext.state
         checked = schema.BLOCKS[self.TYPE].validate(
-            _positioned(options, self.line), state.report, state.path, f"'{self.TYPE}' block options",
+            _positioned(options, self.line, state.option_lines.get(self.line, {})), state.report, state.path, f"'{self.TYPE}' block options",
             (self.line, 1))
         self.opts = checked or {f.name: f.default for f in schema.BLOCKS[self.TYPE].fields.values()}
         self.options = {"attrs": {}}
@@ -228,12 +236,11 @@ class CourseBlock(Block):
         return block.find("./div[@class='block-body']")
 
 
-def _positioned(options, line):
-    from .yamlload import Map
+def _positioned(options, line, key_lines):
     m = Map(options)
     m.pos = (line, 1)
     for k in options:
-        m.key_pos[k] = (line + 1, 5)
+        m.key_pos[k] = (key_lines.get(k, line + 1), 5)
     return m
 
 

@@ -128,15 +128,30 @@ def validate(course: Course, report: Report) -> dict:
     return states
 
 
+def objective_lines(lesson: Lesson) -> dict:
+    """Line of each objective in the front matter, for pointing at it."""
+    out, inside, n = {}, False, 0
+    for number, line in enumerate(lesson.path.read_text(encoding="utf-8").split("\n")[:lesson.body_line], 1):
+        if re.match(r"^objectives:\s*$", line):
+            inside = True
+        elif inside and re.match(r"^\s+-\s", line):
+            n += 1
+            out[n] = number
+        elif inside and re.match(r"^\S", line):
+            break
+    return out
+
+
 def check_objectives(lesson: Lesson, state, report: Report) -> None:
     count = len(lesson.objectives)
     for number, line in sorted(state.checks.items(), key=lambda kv: (kv[1], kv[0])):
         if not 1 <= number <= count:
             report.error(lesson.path, line, 1, f"checks: objective {number} does not exist (the lesson has "
                          f"{count} objective{'s' * (count != 1)})", "bad-check")
+    lines = objective_lines(lesson)
     for n, objective in enumerate(lesson.objectives, 1):
         if n not in state.checks:
-            report.error(lesson.path, 2, 1, f"objective {n} ('{objective[:50]}') is not checked by any activity, "
+            report.error(lesson.path, lines.get(n, 2), 1, f"objective {n} ('{objective[:50]}') is not checked by any activity, "
                          "discussion, worksheet or quiz question (add 'checks: [" + str(n) + "]')",
                          "unchecked-objective")
     if not any(b.type == "activity" for b in state.blocks):

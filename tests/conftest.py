@@ -1,0 +1,131 @@
+"""Shared fixtures: small courses written inline, and the real builder run on them."""
+
+from __future__ import annotations
+
+import logging
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from courseware.cli import main as cli_main
+
+ROOT = Path(__file__).resolve().parent.parent
+COURSES = Path(__file__).resolve().parent / "courses"
+
+COURSE_YAML = """\
+title: Test course
+version: "1.0"
+release_date: 2026-01-15
+publisher: Test team
+languages: [en]
+modules: [01-mod]
+editions:
+  - id: short
+    title: Short workshop
+    days:
+      - title: Day 1
+        start: "09:00"
+        end: "12:00"
+        sessions:
+          - lesson: mod/one
+"""
+
+MODULE_YAML = """\
+id: mod
+title: A module
+summary: A module for tests.
+objectives: [Learn.]
+lessons: [01-one.md]
+"""
+
+LESSON = """\
+---
+title: Lesson one
+teaching_minutes: 30
+activity_minutes: 30
+objectives:
+  - Learn one thing.
+key_points:
+  - One thing.
+---
+
+## Start
+
+Some text.
+
+/// activity | Do it
+    minutes: 10
+    group: pairs
+    checks: [1]
+
+1. Step.
+///
+"""
+
+GLOSSARY = """\
+- term: ASEAN
+  expansion: Association of Southeast Asian Nations
+  definition: A regional organisation.
+"""
+
+REFERENCES = """\
+- id: charter
+  author: ASEAN
+  title: The ASEAN Charter
+  year: 2008
+"""
+
+
+def minimal_course(**overrides) -> dict:
+    files = {
+        "modules/course.yaml": COURSE_YAML,
+        "modules/glossary.yaml": GLOSSARY,
+        "modules/references.yaml": REFERENCES,
+        "modules/home.md": "Welcome.\n",
+        "modules/01-mod/module.yaml": MODULE_YAML,
+        "modules/01-mod/01-one.md": LESSON,
+    }
+    files.update(overrides)
+    return {k: v for k, v in files.items() if v is not None}
+
+
+@pytest.fixture
+def make_course(tmp_path):
+    """Write {relative path: text} into a temporary project and return its root."""
+
+    def make(files: dict) -> Path:
+        for rel, text in files.items():
+            path = tmp_path / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(text, bytes):
+                path.write_bytes(text)
+            else:
+                path.write_text(textwrap.dedent(text) if text.startswith("\n") else text, encoding="utf-8")
+        return tmp_path
+
+    return make
+
+
+@pytest.fixture
+def run(capsys):
+    """Run build.py's main() with arguments; return (exit code, stdout, stderr)."""
+
+    def go(*args) -> tuple[int, str, str]:
+        try:
+            code = cli_main([str(a) for a in args])
+        except SystemExit as exc:  # argparse usage errors
+            code = exc.code
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    return go
+
+
+@pytest.fixture(autouse=True)
+def fail_on_unexpected_logs(caplog):
+    """Stray warnings from our code or from WeasyPrint fail the test."""
+    caplog.set_level(logging.WARNING)
+    yield
+    bad = [r for r in caplog.get_records("call") if r.levelno >= logging.WARNING]
+    assert not bad, "unexpected log records: " + "; ".join(r.getMessage() for r in bad)

@@ -1,0 +1,111 @@
+"""Validation: every kind of content problem is reported as path:line:col with a stable code."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import COURSE_YAML, LESSON, minimal_course
+
+MODULE_MISSPELT = "id: mod\ntitle: T\nsumary: S\nsummary: S\nobjectives: [x]\nlessons: [01-one.md]\n"
+MODULE_TWO = "id: mod\ntitle: T\nsummary: S\nobjectives: [x]\nlessons:\n  - 01-one.md\n  - 02-two.md\n"
+
+
+def check(make_course, run, **files):
+    root = make_course(minimal_course(**files))
+    code, out, err = run("check", "--root", root)
+    return code, (err + out)
+
+
+def test_clean_course_passes(make_course, run):
+    code, text = check(make_course, run)
+    assert code == 0, text
+    assert text.strip().endswith("check passed: 0 errors, 0 warnings in 0 files")
+
+
+CASES = [
+    ("yaml syntax", {"modules/01-mod/module.yaml": "id: mod\ntitle: [unclosed\n"},
+     "modules/01-mod/module.yaml:3:1: error: YAML syntax error", "[yaml-syntax]"),
+    ("missing field", {"modules/01-mod/module.yaml": "id: mod\ntitle: T\nobjectives: [x]\nlessons: [01-one.md]\n"},
+     "modules/01-mod/module.yaml:1:1: error: missing required field 'summary' in module", "[missing-field]"),
+    ("unknown field", {"modules/01-mod/module.yaml": MODULE_MISSPELT},
+     "modules/01-mod/module.yaml:3:1: error: unknown field 'sumary' in module (did you mean 'summary'?)",
+     "[unknown-field]"),
+    ("wrong type", {"modules/01-mod/01-one.md": LESSON.replace("teaching_minutes: 30", "teaching_minutes: half")},
+     "modules/01-mod/01-one.md:3:19: error: teaching_minutes: expected a whole number, found text 'half'",
+     "[wrong-type]"),
+    ("unknown block", {"modules/01-mod/01-one.md": LESSON + "\n/// activty | X\n///\n"},
+     "modules/01-mod/01-one.md:23:5: error: unknown block type 'activty' (did you mean 'activity'?)",
+     "[unknown-block]"),
+    ("listed lesson missing", {"modules/01-mod/module.yaml": MODULE_TWO},
+     "modules/01-mod/module.yaml:7:5: error: lessons[2]: '02-two.md' does not exist", "[missing-file]"),
+    ("unlisted lesson", {"modules/01-mod/03-extra.md": LESSON},
+     "modules/01-mod/03-extra.md:1:1: error: lesson file is not listed in 01-mod/module.yaml 'lessons'",
+     "[unlisted-lesson]"),
+    ("duplicate id", {"modules/glossary.yaml": "- term: ASEAN\n  definition: a\n- term: ASEAN\n  definition: b\n"},
+     "modules/glossary.yaml:3:1: error: duplicate glossary term 'ASEAN' (also at modules/glossary.yaml:1)",
+     "[duplicate-id]"),
+    ("broken link", {"modules/01-mod/01-one.md": LESSON.replace("Some text.", "See [two](02-two.md).")},
+     "modules/01-mod/01-one.md:13:5: error: link to '02-two.md' does not resolve to a lesson", "[broken-link]"),
+    ("broken anchor", {"modules/01-mod/01-one.md": LESSON.replace("Some text.", "See [start](#strat).")},
+     "modules/01-mod/01-one.md:13:5: error: link to '#strat' in 01-one.md: no heading has that id "
+     "(did you mean 'start'?)", "[broken-anchor]"),
+    ("missing image", {"modules/01-mod/01-one.md": LESSON.replace("Some text.", "![A map](images/map.png)")},
+     "modules/01-mod/01-one.md:13:1: error: image 'images/map.png' does not exist", "[missing-image]"),
+    ("image without alt", {"modules/01-mod/01-one.md": LESSON.replace("Some text.", "![](images/map.png)"),
+                           "modules/01-mod/images/map.png": b"\x89PNG\r\n\x1a\n"},
+     "modules/01-mod/01-one.md:13:1: error: image 'images/map.png' has no alt text", "[image-alt]"),
+    ("quiz without answer", {"modules/01-mod/01-one.md": LESSON + (
+        "\n/// quiz\n- question: Why?\n  checks: [1]\n  choices:\n    - text: A\n    - text: B\n///\n")},
+     "modules/01-mod/01-one.md:24:1: error: quiz question 1 has no correct answer", "[no-correct-answer]"),
+    ("undefined term", {"modules/01-mod/01-one.md": LESSON.replace("Some text.", "The AICHR met.")},
+     "modules/01-mod/01-one.md:13:5: error: 'AICHR' looks like an acronym but is not in the glossary",
+     "[undefined-term]"),
+    ("unknown reference", {"modules/01-mod/01-one.md": LESSON.replace("Some text.", "A fact [@chartr].")},
+     "modules/01-mod/01-one.md:13:8: error: citation '@chartr' is not in references.yaml (did you mean 'charter'?)",
+     "[unknown-reference]"),
+    ("agenda names unknown lesson", {"modules/course.yaml": COURSE_YAML.replace(
+        "lesson: mod/one", "lesson: mod/onr")},
+     "modules/course.yaml:15:21: error: session names unknown lesson 'mod/onr'", "[unknown-lesson]"),
+    ("day overrun", {"modules/course.yaml": COURSE_YAML.replace(
+        "lesson: mod/one", "lesson: mod/one\n            minutes: 200")},
+     "modules/course.yaml:11:9: error: short, day 1 ('Day 1'): sessions end at 12:20, after the day's end at "
+     "12:00 (overrun of 20 minutes)", "[day-overrun]"),
+    ("raw html", {"modules/01-mod/01-one.md": LESSON.replace("Some text.", "Some <script>x</script> text.")},
+     "modules/01-mod/01-one.md:13:6: error: raw HTML '<script>' is not allowed in lessons", "[raw-html]"),
+    ("unchecked objective", {"modules/01-mod/01-one.md": LESSON.replace("    checks: [1]\n", "")},
+     "modules/01-mod/01-one.md:6:1: error: objective 1 ('Learn one thing.') is not checked",
+     "[unchecked-objective]"),
+    ("bad block option", {"modules/01-mod/01-one.md": LESSON.replace("    minutes: 10", "    minuts: 10")},
+     "modules/01-mod/01-one.md:16:5: error: 'activity' block options: unknown field 'minuts' in activity "
+     "(did you mean 'minutes'?)", "[unknown-field]"),
+    ("unclosed block", {"modules/01-mod/01-one.md": LESSON.rstrip().removesuffix("///") + "\n"},
+     "modules/01-mod/01-one.md:15:1: error: block 'activity' is never closed", "[unclosed-block]"),
+]
+
+
+@pytest.mark.parametrize("name, files, start, code", CASES, ids=[c[0] for c in CASES])
+def test_problem_is_reported(make_course, run, name, files, start, code):
+    exit_code, text = check(make_course, run, **files)
+    assert exit_code == 1, text
+    lines = text.splitlines()
+    matching = [line for line in lines if line.startswith(start)]
+    assert matching, f"expected a line starting with:\n{start}\ngot:\n{text}"
+    assert matching[0].endswith(code)
+    assert lines[-1].startswith("build failed: ")
+
+
+def test_all_problems_collected_and_sorted(make_course, run):
+    files = {"modules/01-mod/01-one.md": LESSON.replace("Some text.", "The AICHR met [@nope].")
+             .replace("minutes: 10", "minuts: 10")}
+    code, text = check(make_course, run, **files)
+    problems = [line for line in text.splitlines() if ": error: " in line]
+    assert len(problems) == 4, text  # undefined term, unknown reference, unknown field, missing 'minutes'
+    keys = [(p.split(":")[0], int(p.split(":")[1]), int(p.split(":")[2])) for p in problems]
+    assert keys == sorted(keys)
+    assert text.splitlines()[-1] == "build failed: 4 errors, 0 warnings in 1 file"
+
+
+def test_unquoted_time_is_understood(make_course, run):
+    course = COURSE_YAML.replace('start: "09:00"', "start: 09:00")
+    code, text = check(make_course, run, **{"modules/course.yaml": course})
+    assert code == 0, text
