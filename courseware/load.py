@@ -71,14 +71,14 @@ def load_lesson(path: Path, module_id: str, report: Report) -> Lesson | None:
     if data is None:
         return None
     fm = schema.LESSON.validate(data, report, path, pos=(2, 1))
-    if fm is None or any(fm.get(k) is None for k in ("title", "teaching_minutes", "activity_minutes",
-                                                      "objectives", "key_points")):
+    if fm is None:
         return None
+    # Keep a lesson whose front matter has errors (already reported), so that its body is checked too.
     lesson_id = fm.get("id") or NUMBER_PREFIX.sub("", path.stem)
-    return Lesson(id=lesson_id, module_id=module_id, path=path, title=fm["title"],
-                  teaching_minutes=fm["teaching_minutes"], activity_minutes=fm["activity_minutes"],
-                  objectives=tuple(fm["objectives"]), key_questions=tuple(fm.get("key_questions") or ()),
-                  key_points=tuple(fm["key_points"]), materials=tuple(fm.get("materials") or ()),
+    return Lesson(id=lesson_id, module_id=module_id, path=path, title=fm.get("title") or path.stem,
+                  teaching_minutes=fm.get("teaching_minutes") or 0, activity_minutes=fm.get("activity_minutes") or 0,
+                  objectives=tuple(fm.get("objectives") or ()), key_questions=tuple(fm.get("key_questions") or ()),
+                  key_points=tuple(fm.get("key_points") or ()), materials=tuple(fm.get("materials") or ()),
                   body=body, body_line=body_line, source_hash=source_hash(text))
 
 
