@@ -151,6 +151,7 @@ class Course:
     references: dict = field(hash=False)  # id -> Reference
     home: str = ""
     assessment: Assessment | None = None
+    lang: str = "en"  # the language this Course is written in (see courseware/translations.py)
 
     @property
     def lessons(self) -> list[Lesson]:

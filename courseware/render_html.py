@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from . import markup
+from .i18n import labels as labels_for
 from .markup import RenderContext
 from .model import Course, Lesson
 from .pages import Page, handout_name, lesson_path, module_path, reading_order, relative, site_pages
@@ -53,6 +54,7 @@ class SiteRenderer:
             return relative(page.path, site)
 
         return RenderContext(references=self.course.references, glossary=self.course.glossary, link=link,
+                             lang=self.course.lang, labels=labels_for(self.course.lang),
                              image=image, glossary_url=lambda t: relative(page.path, "glossary.html#" + term_id(t)),
                              reference_url=lambda r: relative(page.path, "references.html#" + ref_id(r)))
 
@@ -99,4 +101,4 @@ class SiteRenderer:
             self.env, f"html/{page.kind}.html", course=course, page=page, pages=pages, url=url, inline=inline,
             prev_page=prev_page, next_page=next_page, crumbs=crumbs, body=body, toc=toc,
             audience=self.audience, lesson_path=lesson_path, module_path=module_path, term_id=term_id,
-            ref_id=ref_id, handout_name=handout_name, lang="en", asset=lambda name: url("assets/" + name))
+            ref_id=ref_id, handout_name=handout_name, lang=course.lang, asset=lambda name: url("assets/" + name))

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import markup
+from .i18n import labels as labels_for
 from .markup import RenderContext
 from .model import Course, Module
 from .pages import handout_name
@@ -48,6 +49,7 @@ class PdfRenderer:
             return (directory / src).resolve().as_uri()
 
         return RenderContext(references=self.course.references, glossary=self.course.glossary,
+                             lang=self.course.lang, labels=labels_for(self.course.lang),
                              link=lambda href: href if ":" in href or href.startswith("#") else None,
                              image=lambda src: src,
                              glossary_url=lambda t: "#" + term_id(t), reference_url=lambda r: "#" + ref_id(r))
@@ -63,7 +65,7 @@ class PdfRenderer:
     def common(self):
         ctx = self.context()
         return dict(course=self.course, inline=lambda t: markup.render_inline(t, ctx), term_id=term_id,
-                    ref_id=ref_id, pdf_date=pdf_date(self.course), lang="en",
+                    ref_id=ref_id, pdf_date=pdf_date(self.course), lang=self.course.lang,
                     css=(self.templates / "pdf" / "print.css").resolve().as_uri(),
                     fonts=(self.templates.parent / "fonts").resolve().as_uri())
 

@@ -1,0 +1,231 @@
+"""Interface languages: gettext catalogs (Babel), Jinja translations, lesson labels, dates and numbers.
+
+The catalogs live in locale/<lang>/LC_MESSAGES/messages.po and are compiled in memory at build
+time, so a .po edit can never be shadowed by a stale .mo. `python -m courseware.i18n update`
+extracts every `_("...")` from the templates and the Python code (plus the lesson labels) into
+locale/messages.pot and merges new strings into each .po; `python -m courseware.i18n check` lists
+what is untranslated. English is the source language and needs no catalog.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import gettext
+import io
+import sys
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+from babel.numbers import format_decimal
+
+from .markup import Labels
+
+TOOL_ROOT = Path(__file__).resolve().parent.parent
+LOCALE = TOOL_ROOT / "locale"
+DOMAIN = "messages"
+SOURCE_LANGUAGE = "en"
+SUPPORTED = ("en", "km", "my", "th", "vi")
+FIXED_DATE = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)  # keeps catalog headers stable across updates
+JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true",
+                 "newstyle_gettext": "true"}
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction without translating it here."""
+    return message
+
+
+# Strings built in Python rather than in templates: language notices and the switcher.
+NOTICES = (
+    N_("Language"),
+    N_("Read this page in another language"),
+    N_("This page is shown in English because it has not been translated yet."),
+    N_("Draft translation: machine-drafted and not yet reviewed by a native speaker."),
+    N_("This translation is out of date: the English page has changed since it was translated."),
+    N_("Parts of this page are shown in English because they have not been translated yet."),
+    N_("Translation notes"),
+)
+
+
+def autonym(lang: str) -> str:
+    """The language's name in itself: ខ្មែរ, မြန်မာ, ไทย, Tiếng Việt, English."""
+    name = Locale.parse(lang).get_display_name(lang) or lang
+    return name[:1].upper() + name[1:] if lang in ("en", "vi") else name
+
+
+def language_name(lang: str, in_lang: str) -> str:
+    """The name of `lang` written in `in_lang` (for notices such as "not yet translated into Khmer")."""
+    return Locale.parse(lang).get_display_name(in_lang) or lang
+
+
+def po_path(lang: str) -> Path:
+    return LOCALE / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@functools.lru_cache(maxsize=None)
+def catalog(lang: str) -> Catalog | None:
+    path = po_path(lang)
+    if lang == SOURCE_LANGUAGE or not path.is_file():
+        return None
+    with path.open("rb") as f:
+        return read_po(f, locale=lang)
+
+
+@functools.lru_cache(maxsize=None)
+def translations(lang: str) -> gettext.NullTranslations:
+    """gettext translations for `lang`, compiled from its .po in memory; English gets null translations."""
+    cat = catalog(lang)
+    if cat is None:
+        return gettext.NullTranslations()
+    buf = io.BytesIO()
+    write_mo(buf, cat, use_fuzzy=False)
+    buf.seek(0)
+    return gettext.GNUTranslations(buf)
+
+
+def gettext_for(lang: str):
+    return translations(lang).gettext
+
+
+def labels(lang: str) -> Labels:
+    """The lesson labels (Activity, Key points, ...) in `lang`."""
+    _ = gettext_for(lang)
+    defaults = Labels()
+    return Labels(**{f.name: _(getattr(defaults, f.name)) for f in dataclasses.fields(Labels)})
+
+
+def format_day(value: dt.date, lang: str, form: str = "long") -> str:
+    """A date in the reader's language: "15 January 2026", "15 มกราคม 2026", "ngày 15 tháng 1 năm 2026"."""
+    return format_date(value, format=form, locale=_babel_locale(lang))
+
+
+def format_number(value, lang: str) -> str:
+    return format_decimal(value, locale=_babel_locale(lang))
+
+
+def _babel_locale(lang: str) -> str:
+    # Thai dates in Babel default to the Buddhist calendar only with th_TH@calendar=buddhist; the course
+    # prints Gregorian dates everywhere so that trainees from five countries compare the same dates.
+    return {"en": "en_GB"}.get(lang, lang)
+
+
+def duration(minutes: int, lang: str) -> str:
+    """A length of time such as "1 h 30 min" in the reader's language."""
+    _ = gettext_for(lang)
+    h, m = divmod(int(minutes), 60)
+    if h and m:
+        return _("%(h)s h %(m)s min") % {"h": format_number(h, lang), "m": f"{m:02d}"}
+    if h:
+        return _("%(h)s h") % {"h": format_number(h, lang)}
+    return _("%(m)s min") % {"m": format_number(m, lang)}
+
+
+def install(env, lang: str) -> None:
+    """Give a Jinja environment the catalog, filters and globals of one language."""
+    env.install_gettext_translations(translations(lang), newstyle=True)
+    env.filters["duration"] = lambda minutes: duration(minutes, lang)
+    env.filters["date"] = lambda value, form="long": format_day(value, lang, form)
+    env.filters["number"] = lambda value: format_number(value, lang)
+    env.globals["lang"] = lang
+    env.globals["autonym"] = autonym
+
+
+# --- Catalog maintenance: extract, merge, check ------------------------------------------------
+
+def extract() -> Catalog:
+    """Every interface string: `_()` in templates and Python, the lesson labels, the notices."""
+    template = Catalog(project="advocacy-with-asean", version="1", creation_date=FIXED_DATE,
+                       revision_date=FIXED_DATE, charset="utf-8", fuzzy=False)
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "pgettext": ((1, "c"), 2)}
+    method_map = [("html/**.html", "jinja2.ext:babel_extract"), ("pdf/**.html", "jinja2.ext:babel_extract")]
+    for filename, lineno, message, comments, context in extract_from_dir(
+            str(TOOL_ROOT / "templates"), method_map, {"**.html": JINJA_OPTIONS}, keywords=keywords):
+        template.add(message, locations=[(f"templates/{filename}", lineno)], auto_comments=comments, context=context)
+    for filename, lineno, message, comments, context in extract_from_dir(
+            str(TOOL_ROOT / "courseware"), [("**.py", "python")], keywords=keywords):
+        template.add(message, locations=[(f"courseware/{filename}", lineno)], auto_comments=comments,
+                     context=context)
+    for f in dataclasses.fields(Labels):
+        template.add(f.default, locations=[("courseware/markup.py", 0)], auto_comments=[f"lesson label: {f.name}"])
+    return template
+
+
+def _write(path: Path, cat: Catalog) -> None:
+    buf = io.BytesIO()
+    write_po(buf, cat, width=100, sort_output=True, include_previous=False, include_lineno=False)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(buf.getvalue())
+
+
+def update() -> None:
+    """Write locale/messages.pot and merge it into each language's .po (new strings come in untranslated)."""
+    template = extract()
+    _write(LOCALE / f"{DOMAIN}.pot", template)
+    for lang in SUPPORTED:
+        if lang == SOURCE_LANGUAGE:
+            continue
+        path = po_path(lang)
+        if path.is_file():
+            with path.open("rb") as f:
+                cat = read_po(f, locale=lang)
+        else:
+            cat = Catalog(locale=lang, project="advocacy-with-asean", version="1", creation_date=FIXED_DATE,
+                          revision_date=FIXED_DATE, fuzzy=False)
+        cat.update(template, no_fuzzy_matching=True)
+        cat.revision_date = FIXED_DATE
+        cat.obsolete.clear()
+        _write(path, cat)
+    catalog.cache_clear()
+    translations.cache_clear()
+
+
+def missing(lang: str, template: Catalog | None = None) -> list[str]:
+    """Interface strings with no translation (or only a fuzzy one) in `lang`'s catalog."""
+    template = template or extract()
+    cat = catalog(lang)
+    out = []
+    for message in template:
+        if not message.id:
+            continue
+        found = cat.get(message.id, context=message.context) if cat else None
+        strings = found.string if found else None
+        if isinstance(strings, (tuple, list)):
+            empty = not all(strings)
+        else:
+            empty = not strings
+        if found is None or empty or found.fuzzy:
+            out.append(message.id if isinstance(message.id, str) else message.id[0])
+    return out
+
+
+def main(argv=None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    command = args[0] if args else "check"
+    if command == "update":
+        update()
+        print(f"updated {LOCALE / (DOMAIN + '.pot')} and the catalogs of {', '.join(SUPPORTED[1:])}")
+        return 0
+    if command == "check":
+        template = extract()
+        bad = 0
+        for lang in SUPPORTED[1:]:
+            gaps = missing(lang, template)
+            bad += len(gaps)
+            for msgid in gaps:
+                print(f"{po_path(lang).relative_to(TOOL_ROOT)}: error: untranslated: {msgid!r} [i18n-missing]")
+        print(f"{len(template)} interface strings; {bad} untranslated" if bad else
+              f"{len(template)} interface strings, all translated in {', '.join(SUPPORTED[1:])}")
+        return 1 if bad else 0
+    print("usage: python -m courseware.i18n [update|check]", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
