@@ -15,6 +15,10 @@ URL = re.compile(r"(?:https?|mailto|ftp):[^\s)>\]]+")
 ACRONYM = re.compile(r"(?<!\w)([A-Z][A-Z0-9]*[A-Z])s?(?!\w)")
 ROMAN = re.compile(r"^[IVXLC]+$")
 ID_ATTR = re.compile(r'\bid="([^"]+)"')
+# A year, a number with thousands separators, or a number with a unit of scale: the facts that need a source.
+FACT = re.compile(r"\b(?:19[4-9]\d|20[0-4]\d)\b|\b\d{1,3}(?:,\d{3})+\b"
+                  r"|\b\d+(?:\.\d+)?(?=\s?(?:per cent|percent|%|million|billion))")
+AS_OF = re.compile(r"(?i)\bas of (?:\d{1,2} )?(?:[A-Z][a-z]+ )?20\d\d")
 
 
 def source_lines(text: str, first_line: int = 1):
@@ -119,6 +123,7 @@ def validate(course: Course, report: Report) -> dict:
         check_citations(lesson.path, lesson.body, course.references, report, lesson.body_line + 1)
         check_links(lesson, anchors, by_path, report)
         check_objectives(lesson, states[lesson.key], report)
+        check_traceable_facts(lesson, report)
     home = course.source / "home.md"
     if course.home:
         check_terms(home, course.home, course.glossary, report)
@@ -140,6 +145,29 @@ def objective_lines(lesson: Lesson) -> dict:
         elif inside and re.match(r"^\S", line):
             break
     return out
+
+
+def check_traceable_facts(lesson: Lesson, report: Report) -> None:
+    """Warn about a date or figure that never appears next to a citation anywhere in the lesson."""
+    paragraphs, start = [], lesson.body_line + 1
+    for chunk in re.split(r"(\n\s*\n)", lesson.body):
+        paragraphs.append((start, chunk))
+        start += chunk.count("\n")
+    cited = set()
+    for _, text in paragraphs:
+        if CITATION.search(text):
+            cited |= set(FACT.findall(AS_OF.sub("", text)))
+    reported = set()
+    for first, text in paragraphs:
+        for offset, line in enumerate(text.split("\n")):
+            if line.startswith("    ") and ":" in line:  # block options
+                continue
+            for m in FACT.finditer(AS_OF.sub(lambda a: " " * len(a.group(0)), line)):
+                if m.group(0) not in cited and m.group(0) not in reported:
+                    reported.add(m.group(0))
+                    report.warning(lesson.path, first + offset, m.start() + 1,
+                                   f"'{m.group(0)}' never appears next to a citation in this lesson; cite its "
+                                   "source at least once, e.g. [@reference-id]", "untraced-fact")
 
 
 def check_objectives(lesson: Lesson, state, report: Report) -> None:

@@ -105,6 +105,17 @@ def test_all_problems_collected_and_sorted(make_course, run):
     assert text.splitlines()[-1] == "build failed: 4 errors, 0 warnings in 1 file"
 
 
+def test_untraced_fact_is_a_warning(make_course, run):
+    lesson = LESSON.replace("Some text.", "ASEAN was founded in 1967.\n\nIt has 11 members [@charter].")
+    code, text = check(make_course, run, **{"modules/01-mod/01-one.md": lesson})
+    assert code == 0, text
+    assert ("modules/01-mod/01-one.md:13:23: warning: '1967' never appears next to a citation in this lesson"
+            in text)
+    cited = lesson.replace("founded in 1967.", "founded in 1967 [@charter].")
+    code, text = check(make_course, run, **{"modules/01-mod/01-one.md": cited})
+    assert "untraced-fact" not in text and code == 0
+
+
 def test_unquoted_time_is_understood(make_course, run):
     course = COURSE_YAML.replace('start: "09:00"', "start: 09:00")
     code, text = check(make_course, run, **{"modules/course.yaml": course})
