@@ -109,7 +109,7 @@ def test_untraced_fact_is_a_warning(make_course, run):
     lesson = LESSON.replace("Some text.", "ASEAN was founded in 1967.\n\nIt has 11 members [@charter].")
     code, text = check(make_course, run, **{"modules/01-mod/01-one.md": lesson})
     assert code == 0, text
-    assert ("modules/01-mod/01-one.md:13:23: warning: '1967' never appears next to a citation in this lesson"
+    assert ("modules/01-mod/01-one.md:13:22: warning: '1967' never appears next to a citation in this lesson"
             in text)
     cited = lesson.replace("founded in 1967.", "founded in 1967 [@charter].")
     code, text = check(make_course, run, **{"modules/01-mod/01-one.md": cited})
