@@ -1,0 +1,282 @@
+"""Build every language: each site and PDF in the reader's language, with its switcher and notices.
+
+English is the source language: its site stays at output/html/ and its PDFs keep their names. Every
+other language gets output/html/<lang>/ (and output/facilitator/<lang>/) with the same structure, and
+PDFs named with a language suffix: handout-01-asean-context.km.pdf. Interface strings come from the
+gettext catalogs (i18n.py); content from the translations beside the sources (translations.py), with a
+notice in the reader's language where a page falls back to English, is out of date, or is a draft.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+from markupsafe import Markup, escape
+
+from . import fonts, i18n, segment
+from .model import Course
+from .pages import Page, handout_name, relative
+from .translations import LanguageReport
+
+SOURCE = "en"
+
+
+def prefix(lang: str) -> str:
+    """Where a language's site sits inside output/html/: "" for English, "km/" for Khmer."""
+    return "" if lang == SOURCE else f"{lang}/"
+
+
+def pdf_name(name: str, lang: str) -> str:
+    """handout-01-asean-context.pdf -> handout-01-asean-context.km.pdf (English keeps its name)."""
+    if lang == SOURCE:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    return f"{stem}.{lang}.{ext}" if dot else f"{name}.{lang}"
+
+
+# --- Which sources a page shows, and how they stand ---------------------------------------------
+
+def page_sources(course: Course, page: Page) -> tuple[list[Path], list[Path]]:
+    """(the sources of the page's main text, the sources of its other parts)."""
+    source = course.source
+    if page.kind == "home":
+        return [source / "home.md"], [source / "course.yaml"] + [m.path for m in course.modules]
+    if page.kind == "module" and page.module is not None:
+        return [page.module.path], [lesson.path for lesson in page.module.lessons]
+    if page.kind == "lesson" and page.lesson is not None:
+        return [page.lesson.path], [page.module.path] if page.module is not None else []
+    if page.kind == "agenda":
+        edition = page.edition
+        lessons = edition.lessons if edition is not None else []
+        return [source / "course.yaml"], [lesson.path for lesson in lessons]
+    if page.kind == "glossary":
+        return sorted({entry.path for entry in course.glossary.values()}), []
+    return [], []
+
+
+def page_state(course: Course, page: Page, report: LanguageReport) -> dict:
+    """What a reader must be told about the page: fallback, stale, draft, partly English."""
+    main, parts = page_sources(course, page)
+    records = [report.of(p) for p in main]
+    records = [r for r in records if r is not None]
+    others = [r for r in (report.of(p) for p in parts) if r is not None]
+    missing = bool(records) and all(r.state == "missing" for r in records)
+    return {
+        "missing": missing,
+        "stale": any(r.state == "stale" for r in records),
+        "draft": any(r.used and r.status == "draft" for r in records + others),
+        "partial": (not missing and any(r.state == "missing" for r in records)) or
+                   (not missing and any(r.state == "missing" for r in others)),
+    }
+
+
+def notice_html(course: Course, page: Page, lang: str, report: LanguageReport | None) -> Markup:
+    if lang == SOURCE or report is None:
+        return Markup("")
+    _ = i18n.gettext_for(lang)
+    state = page_state(course, page, report)
+    lines = []
+    if state["missing"]:
+        lines.append(("missing", _("This page is shown in English because it has not been translated yet.")))
+    if state["stale"]:
+        lines.append(("stale", _("This translation is out of date: the English page has changed since it was "
+                                 "translated.")))
+    if state["partial"]:
+        lines.append(("partial", _("Parts of this page are shown in English because they have not been "
+                                   "translated yet.")))
+    if state["draft"]:
+        lines.append(("draft", _("Draft translation: machine-drafted and not yet reviewed by a native speaker.")))
+    if not lines:
+        return Markup("")
+    items = "".join(f'<li class="translation-{kind}">{escape(text)}</li>' for kind, text in lines)
+    return Markup(f'<aside class="translation-notice wrap" role="note" aria-label="{escape(_("Translation notes"))}">'
+                  f'<ul>{items}</ul></aside>\n')
+
+
+def content_lang(course: Course, page: Page, lang: str, report: LanguageReport | None) -> Markup:
+    """` lang="en"` on the main content of a page that falls back to English, else nothing."""
+    if lang == SOURCE or report is None or not page_state(course, page, report)["missing"]:
+        return Markup("")
+    return Markup(f' lang="{SOURCE}"')
+
+
+def switcher_html(page: Page, lang: str, languages) -> Markup:
+    """Links to the same page in every other language the course is built in."""
+    if len(languages) < 2:
+        return Markup("")
+    _ = i18n.gettext_for(lang)
+    items = []
+    for other in languages:
+        name = escape(i18n.autonym(other))
+        if other == lang:
+            items.append(f'<li><span aria-current="true" lang="{other}">{name}</span></li>')
+            continue
+        root = "" if lang == SOURCE else "../"
+        target = relative(page.path, root + prefix(other) + page.path)
+        items.append(f'<li><a href="{escape(target)}" hreflang="{other}" lang="{other}">{name}</a></li>')
+    label = escape(_("Language"))
+    return Markup(f'<nav class="language-switcher" aria-label="{label}"><span class="language-label">{label}:'
+                  f'</span> <ul>{"".join(items)}</ul></nav>')
+
+
+def install(env, course: Course, lang: str, report: LanguageReport | None) -> None:
+    """Catalog, filters and the language globals the templates use (base.html: switcher, notice)."""
+    i18n.install(env, lang)
+    env.globals["language_switcher"] = lambda page: switcher_html(page, lang, course.languages)
+    env.globals["translation_notice"] = lambda page: notice_html(course, page, lang, report)
+    env.globals["content_lang"] = lambda page: content_lang(course, page, lang, report)
+
+
+# --- Site assets: fonts and the language styles --------------------------------------------------
+
+LANGUAGE_CSS = """
+/* Generated by courseware/languages.py: language switcher and translation notices. */
+.language-switcher { font-size: .9rem; display: flex; flex-wrap: wrap; gap: .25rem .5rem; align-items: baseline; }
+.language-switcher ul { display: flex; flex-wrap: wrap; gap: .25rem .75rem; list-style: none; margin: 0; padding: 0; }
+.language-switcher li { margin: 0; }
+.language-switcher [aria-current] { font-weight: bold; }
+.translation-notice { margin-top: 1rem; }
+.translation-notice ul { list-style: none; margin: 0; padding: .6rem .9rem; border-left: 4px solid #8a4b00;
+  background: #fff6e5; color: #1d1d1f; }
+.translation-notice li { margin: .2rem 0; max-width: none; }
+:lang(km), :lang(my) { line-height: 1.9; }
+:lang(th) { line-height: 1.75; }
+"""
+
+
+def site_assets(files: dict[str, bytes], fonts_dir: Path) -> dict[str, bytes]:
+    """WOFF2 subsets for the text of one site's files, and assets/languages.css."""
+    texts = [data.decode("utf-8", "replace") for path, data in sorted(files.items())
+             if path.endswith((".html", ".js", ".css"))]
+    out = fonts.site_fonts(texts, fonts_dir, "assets/fonts")
+    out["assets/languages.css"] = LANGUAGE_CSS.lstrip().encode("utf-8")
+    return out
+
+
+# --- PDF: language marks, break opportunities ----------------------------------------------------
+
+BODY_OPEN = re.compile(r"<body\b[^>]*>")
+FIRST_H1_END = re.compile(r"</h1>")
+
+
+def pdf_notice(course: Course, lang: str, report: LanguageReport, sources: list[Path]) -> str:
+    """A short note printed under the first heading: drafts, stale parts, parts in English."""
+    if lang == SOURCE:
+        return ""
+    _ = i18n.gettext_for(lang)
+    records = [r for r in (report.of(p) for p in sources) if r is not None]
+    lines = []
+    if any(r.state == "missing" for r in records):
+        lines.append(("partial", _("Parts of this page are shown in English because they have not been "
+                                   "translated yet.")))
+    if any(r.state == "stale" for r in records):
+        lines.append(("stale", _("This translation is out of date: the English page has changed since it was "
+                                 "translated.")))
+    if any(r.used and r.status == "draft" for r in records):
+        lines.append(("draft", _("Draft translation: machine-drafted and not yet reviewed by a native speaker.")))
+    if not lines:
+        return ""
+    items = "".join(f'<li class="translation-{kind}">{escape(text)}</li>' for kind, text in lines)
+    return (f'<aside class="translation-notice" style="border-left: 3pt solid #000; padding: 1mm 3mm; '
+            f'margin: 3mm 0; font-size: 9pt;"><ul style="list-style: none; margin: 0; padding: 0;">{items}'
+            f'</ul></aside>')
+
+
+def mark_pdf_html(document: str, course: Course, lang: str, report: LanguageReport, sources: list[Path]) -> str:
+    """Add the translation notice, mark English fallbacks with lang="en", and insert line-break opportunities."""
+    if lang == SOURCE:
+        return document
+    notice = pdf_notice(course, lang, report, sources)
+    if notice:
+        m = FIRST_H1_END.search(document) or BODY_OPEN.search(document)
+        if m:
+            document = document[:m.end()] + notice + document[m.end():]
+    for lesson in course.lessons:
+        record = report.of(lesson.path)
+        if record is not None and record.state == "missing":
+            document = re.sub(r'(<article\b[^>]*\bid="lesson-' + re.escape(lesson.id) + r'")',
+                              r'\1 lang="en"', document)
+    return segment.break_html(document, lang)
+
+
+def job_sources(course: Course, kind: str, module=None, edition=None) -> list[Path]:
+    if kind == "handout" and module is not None:
+        return [module.path] + [lesson.path for lesson in module.lessons] + sorted(
+            {e.path for e in course.glossary.values()})
+    lessons = edition.lessons if edition is not None else course.lessons
+    return [course.source / "course.yaml"] + [lesson.path for lesson in lessons]
+
+
+def localize_jobs(jobs, course: Course, lang: str, report: LanguageReport) -> list:
+    """Rename each PDF job for its language and mark its HTML (notices, lang, break opportunities)."""
+    out = []
+    modules = {handout_name(m): m for m in course.modules}
+    editions = {f"facilitator-guide-{e.id}.pdf": e for e in course.editions}
+    for job in jobs:
+        if job.name in modules:
+            sources = job_sources(course, "handout", module=modules[job.name])
+        elif job.name in editions:
+            sources = job_sources(course, "guide", edition=editions[job.name])
+        else:
+            sources = [lesson.path for lesson in course.lessons]
+        html = mark_pdf_html(job.html, course, lang, report, sources) if lang != SOURCE else job.html
+        out.append(dataclasses.replace(job, name=pdf_name(job.name, lang), html=html))
+    return out
+
+
+# --- The per-language build, called by the pipeline ----------------------------------------------
+
+def translate_all(course: Course, report) -> dict:
+    """{lang: (the course in lang, its LanguageReport)} for every language course.yaml lists."""
+    from .translations import check_sources, translate
+    check_sources(course, report)
+    return {lang: translate(course, lang, report) for lang in (course.languages or (SOURCE,))}
+
+
+def pdf_jobs(versions: dict, templates: Path, report) -> list:
+    """The PDF jobs of every language, named and marked for their language."""
+    from .render_pdf import PdfRenderer
+    jobs = []
+    for lang, (course, lang_report) in versions.items():
+        renderer = PdfRenderer(course, templates)
+        install(renderer.env, course, lang, lang_report)
+        jobs += localize_jobs(renderer.jobs(report), course, lang, lang_report)
+    return jobs
+
+
+def site_handouts(versions: dict, pdfs: dict) -> dict[str, bytes]:
+    """Each language's trainee site gets its own copy of its handouts, under the name its pages link to."""
+    files = {}
+    for lang, (course, _) in versions.items():
+        for module in course.modules:
+            name = pdf_name(handout_name(module), lang)
+            if name in pdfs:
+                files[f"html/{prefix(lang)}handouts/{handout_name(module)}"] = pdfs[name]
+    return files
+
+
+def sites(versions: dict, templates: Path, fonts_dir: Path, report) -> dict[str, bytes]:
+    """The trainee and facilitator sites in every language, each with its font subsets."""
+    from .render_html import SiteRenderer
+    files = {}
+    for lang, (course, lang_report) in versions.items():
+        built = {}
+        for audience, folder in (("trainee", "html"), ("facilitator", "facilitator")):
+            renderer = SiteRenderer(course, templates, audience)
+            install(renderer.env, course, lang, lang_report)
+            built[folder] = renderer.render_all(report)
+        # One set of font subsets per language, covering both sites, so each font is cut once.
+        assets = site_assets({f"{folder}/{path}": data for folder, site in built.items()
+                              for path, data in site.items()}, fonts_dir)
+        for folder, site in built.items():
+            site.update(assets)
+            files.update({f"{folder}/{prefix(lang)}{path}": data for path, data in site.items()})
+    return files
+
+
+def translation_report(versions: dict, report) -> str:
+    """The per-language report written to output/translation-report.txt."""
+    parts = [r.format(report) for lang, (_, r) in versions.items() if lang != SOURCE]
+    return "\n\n".join(parts) + "\n" if parts else "English only: nothing to translate.\n"

@@ -1,0 +1,348 @@
+"""Content translations beside their sources, and the per-language report of what is translated.
+
+A translation sits next to its English source with the language code before the extension:
+`01-what-is-asean.km.md`, `module.km.yaml`, `glossary.km.yaml`, `home.km.md`, `course.km.yaml`.
+Each records the hash of the English text it translates (`translation_of:`) and whether a native
+speaker has reviewed it (`status: draft` or `status: reviewed`). When the English source changes,
+its hash changes and the translation becomes *stale*: it is still used, and marked as such. A
+missing translation falls back to English, with a notice in the reader's language.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import markup
+from .load import FRONT, read_text, source_hash
+from .markup import RenderContext
+from .model import Course, Lesson, Module
+from .problems import Report, did_you_mean
+from .yamlload import YAMLProblem, load as load_yaml
+from .zawgyi import check_text as check_zawgyi
+
+STATUSES = ("draft", "reviewed")
+HASH = re.compile(r"^[0-9a-f]{12}$")
+META = {"translation_of", "status", "translator", "notes"}
+LESSON_KEYS = META | {"title", "objectives", "key_questions", "key_points", "materials"}
+MODULE_KEYS = META | {"title", "summary", "objectives"}
+COURSE_KEYS = META | {"title", "subtitle", "publisher", "editions", "sessions"}
+EDITION_KEYS = {"title", "summary", "days"}
+GLOSSARY_KEYS = META | {"terms"}
+HOME_KEYS = META
+
+
+@dataclass(frozen=True)
+class Translation:
+    """How one English source stands in one language."""
+
+    lang: str
+    source: Path  # the English file
+    path: Path  # where its translation is (or would be)
+    state: str  # translated | stale | missing
+    status: str | None  # draft | reviewed; None when missing
+    source_hash: str  # the current hash of the English file: what `translation_of` must say
+    kind: str = "lesson"  # course | home | glossary | module | lesson
+
+    @property
+    def used(self) -> bool:
+        return self.state != "missing"
+
+
+@dataclass(frozen=True)
+class LanguageReport:
+    lang: str
+    items: tuple[Translation, ...]
+
+    def of(self, source: Path) -> Translation | None:
+        source = source.resolve()
+        return next((t for t in self.items if t.source.resolve() == source), None)
+
+    def count(self, state: str) -> int:
+        return sum(1 for t in self.items if t.state == state)
+
+    @property
+    def drafts(self) -> int:
+        return sum(1 for t in self.items if t.used and t.status == "draft")
+
+    def summary(self) -> str:
+        return (f"{self.lang}: {self.count('translated')} translated, {self.count('stale')} stale, "
+                f"{self.count('missing')} missing, of {len(self.items)} sources ({self.drafts} used are drafts)")
+
+    def format(self, report: Report) -> str:
+        """The report a translator reads: one line per source, with the hash a translation must record."""
+        lines = [self.summary()]
+        for t in sorted(self.items, key=lambda t: (("stale", "missing", "translated").index(t.state),
+                                                     report.rel(t.source))):
+            status = f", {t.status}" if t.status else ""
+            lines.append(f"  {t.state:10} {report.rel(t.path)}{status}  (translation_of: {t.source_hash})")
+        return "\n".join(lines)
+
+
+def translation_path(source: Path, lang: str) -> Path:
+    """`lesson.md` -> `lesson.km.md`, `module.yaml` -> `module.km.yaml`."""
+    return source.with_name(f"{source.stem}.{lang}{source.suffix}")
+
+
+class _Reader:
+    """Reads and checks the translations of one language, collecting Translation records."""
+
+    def __init__(self, course: Course, lang: str, report: Report):
+        self.course, self.lang, self.report = course, lang, report
+        self.items: list[Translation] = []
+
+    def record(self, source: Path, kind: str, meta: dict | None, path: Path, pos=(1, 1)) -> Translation:
+        text = source.read_text(encoding="utf-8") if source.is_file() else ""
+        current = source_hash(text.replace("\r\n", "\n").lstrip("\ufeff"))
+        if meta is None:
+            t = Translation(self.lang, source, path, "missing", None, current, kind)
+        else:
+            recorded, status = meta.get("translation_of"), meta.get("status")
+            if status not in STATUSES:
+                self.report.error(path, pos[0], pos[1], f"translation needs 'status: draft' or 'status: reviewed' "
+                                  f"(found {status!r})", "translation-status")
+                status = "draft"
+            if not isinstance(recorded, str) or not HASH.match(recorded):
+                self.report.error(path, pos[0], pos[1], f"translation needs 'translation_of: {current}', the hash "
+                                  f"of the English source {source.name} it translates (found {recorded!r})",
+                                  "translation-of")
+                recorded = ""
+            state = "translated" if recorded == current else "stale"
+            t = Translation(self.lang, source, path, state, status, current, kind)
+        self.items.append(t)
+        return t
+
+    def keys(self, data: dict, allowed: set, path: Path, where: str = "") -> None:
+        for key in data:
+            if key not in allowed:
+                pos = data.line_of(key) if hasattr(data, "line_of") else (1, 1)
+                self.report.error(path, pos[0], pos[1], f"unknown field '{key}'{where} in a translation"
+                                  f"{did_you_mean(str(key), allowed)} (known: {', '.join(sorted(allowed))})",
+                                  "unknown-field")
+
+    def yaml(self, source: Path, kind: str, allowed: set):
+        path = translation_path(source, self.lang)
+        if not path.is_file():
+            return self.record(source, kind, None, path), None
+        text = read_text(path, self.report)
+        if text is None:
+            return self.record(source, kind, None, path), None
+        check_zawgyi(text, path, 1, self.report, per_line=True)
+        try:
+            data = load_yaml(text)
+        except YAMLProblem as exc:
+            self.report.error(path, exc.line, exc.col, exc.message, "yaml-syntax")
+            return self.record(source, kind, None, path), None
+        if not isinstance(data, dict):
+            self.report.error(path, 1, 1, "a translation file is a mapping of fields (translation_of, status, ...)",
+                              "yaml-type")
+            return self.record(source, kind, None, path), None
+        self.keys(data, allowed, path)
+        return self.record(source, kind, data, path), data
+
+    def markdown(self, source: Path, kind: str, allowed: set):
+        path = translation_path(source, self.lang)
+        if not path.is_file():
+            return self.record(source, kind, None, path), None, "", 0
+        text = read_text(path, self.report)
+        if text is None:
+            return self.record(source, kind, None, path), None, "", 0
+        check_zawgyi(text, path, 1, self.report, per_line=True)
+        m = FRONT.match(text)
+        if not m:
+            self.report.error(path, 1, 1, "a translation starts with front matter between two '---' lines "
+                              "(translation_of and status at least)", "front-matter")
+            return self.record(source, kind, None, path), None, "", 0
+        try:
+            data = load_yaml(m.group(1) or "", offset=1)
+        except YAMLProblem as exc:
+            self.report.error(path, exc.line, exc.col, exc.message, "yaml-syntax")
+            return self.record(source, kind, None, path), None, "", 0
+        data = data if isinstance(data, dict) else {}
+        self.keys(data, allowed, path)
+        return self.record(source, kind, data, path, (2, 1)), data, text[m.end():], text[:m.end()].count("\n")
+
+    def string(self, data, key, path, fallback):
+        value = data.get(key) if data else None
+        if value is None:
+            return fallback
+        if not isinstance(value, str) or not value.strip():
+            pos = data.line_of(key) if hasattr(data, "line_of") else (1, 1)
+            self.report.error(path, pos[0], pos[1], f"'{key}' must be text", "yaml-type")
+            return fallback
+        return value.strip() if "\n" not in value.strip() else value
+
+    def strings(self, data, key, path, fallback: tuple, same_length: bool):
+        value = data.get(key) if data else None
+        if value is None:
+            return fallback
+        pos = data.line_of(key) if hasattr(data, "line_of") else (1, 1)
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.report.error(path, pos[0], pos[1], f"'{key}' must be a list of text", "yaml-type")
+            return fallback
+        if same_length and len(value) != len(fallback):
+            self.report.error(path, pos[0], pos[1], f"'{key}' has {len(value)} items but the English source has "
+                              f"{len(fallback)}; translate each item, in the same order (they are numbered)",
+                              "translation-shape")
+            return fallback
+        return tuple(value)
+
+    # --- each kind of source -------------------------------------------------------------------
+    def lesson(self, lesson: Lesson) -> Lesson:
+        t, data, body, body_line = self.markdown(lesson.path, "lesson", LESSON_KEYS)
+        if data is None:
+            return dataclasses.replace(lesson, translations=(t,))
+        path = t.path
+        self.check_body(body, path, body_line)
+        return dataclasses.replace(
+            lesson, title=self.string(data, "title", path, lesson.title),
+            objectives=self.strings(data, "objectives", path, lesson.objectives, True),
+            key_questions=self.strings(data, "key_questions", path, lesson.key_questions, False),
+            key_points=self.strings(data, "key_points", path, lesson.key_points, False),
+            materials=self.strings(data, "materials", path, lesson.materials, False),
+            body=body if body.strip() else lesson.body, body_line=body_line, translations=(t,))
+
+    def check_body(self, body: str, path: Path, offset: int) -> None:
+        """Render the translated body once per audience so block and syntax errors point at the translation."""
+        ctx = RenderContext(references=self.course.references, glossary=self.course.glossary, lang=self.lang)
+        for audience in ("trainee", "facilitator"):
+            markup.render(body, path=path, report=self.report, ctx=ctx, audience=audience, medium="web",
+                          offset=offset)
+
+    def module(self, module: Module) -> Module:
+        t, data = self.yaml(module.path, "module", MODULE_KEYS)
+        lessons = tuple(self.lesson(lesson) for lesson in module.lessons)
+        if data is None:
+            return dataclasses.replace(module, lessons=lessons)
+        return dataclasses.replace(module, title=self.string(data, "title", t.path, module.title),
+                                   summary=self.string(data, "summary", t.path, module.summary),
+                                   objectives=self.strings(data, "objectives", t.path, module.objectives, True),
+                                   lessons=lessons)
+
+    def glossary(self, glossary: dict) -> dict:
+        sources = sorted({entry.path for entry in glossary.values()})
+        translated: dict = {}
+        for source in sources:
+            t, data = self.yaml(source, "glossary", GLOSSARY_KEYS)
+            if data is None:
+                continue
+            terms = data.get("terms") or {}
+            if not isinstance(terms, dict):
+                self.report.error(t.path, 1, 1, "'terms' maps each English term to its expansion and definition",
+                                  "yaml-type")
+                continue
+            for term, entry in terms.items():
+                pos = terms.line_of(term) if hasattr(terms, "line_of") else (1, 1)
+                original = glossary.get(term)
+                if original is None or original.path != source:
+                    self.report.error(t.path, pos[0], pos[1], f"'{term}' is not a term of {source.name}"
+                                      f"{did_you_mean(str(term), [k for k, v in glossary.items() if v.path == source])}",
+                                      "unknown-term")
+                    continue
+                if not isinstance(entry, dict) or not isinstance(entry.get("definition"), str):
+                    self.report.error(t.path, pos[0], pos[1], f"'{term}' needs a 'definition' (and may have an "
+                                      "'expansion')", "yaml-type")
+                    continue
+                self.keys(entry, {"expansion", "definition"}, t.path, f" of term '{term}'")
+                translated[term] = (entry.get("expansion"), entry["definition"].strip())
+        out = {}
+        for term, entry in glossary.items():
+            if term in translated:
+                expansion, definition = translated[term]
+                out[term] = dataclasses.replace(entry, definition=definition,
+                                                expansion=expansion if isinstance(expansion, str) else entry.expansion)
+            else:
+                out[term] = entry
+        return out
+
+    def course_file(self, course: Course) -> Course:
+        source = course.source / "course.yaml"
+        t, data = self.yaml(source, "course", COURSE_KEYS)
+        if data is None:
+            return course
+        editions_data = data.get("editions") or {}
+        sessions = data.get("sessions") or {}
+        if not isinstance(editions_data, dict) or not isinstance(sessions, dict):
+            self.report.error(t.path, 1, 1, "'editions' maps edition ids to their titles, and 'sessions' maps "
+                              "English session titles to translated ones", "yaml-type")
+            return course
+        known = {e.id: e for e in course.editions}
+        for edition_id in editions_data:
+            if edition_id not in known:
+                pos = editions_data.line_of(edition_id)
+                self.report.error(t.path, pos[0], pos[1], f"no edition '{edition_id}' in course.yaml"
+                                  f"{did_you_mean(str(edition_id), known)}", "unknown-edition")
+        english_sessions = {s.title for e in course.editions for d in e.days for s in d.sessions if s.lesson is None}
+        for title in sessions:
+            if title not in english_sessions:
+                pos = sessions.line_of(title)
+                self.report.error(t.path, pos[0], pos[1], f"no session titled '{title}' in course.yaml"
+                                  f"{did_you_mean(str(title), english_sessions)}", "unknown-session")
+        editions = []
+        for edition in course.editions:
+            ed = editions_data.get(edition.id) or {}
+            if ed and not isinstance(ed, dict):
+                ed = {}
+            if ed:
+                self.keys(ed, EDITION_KEYS, t.path, f" of edition '{edition.id}'")
+            day_titles = self.strings(ed, "days", t.path, tuple(d.title for d in edition.days), True) if ed else ()
+            days = []
+            for i, day in enumerate(edition.days):
+                title = day_titles[i] if day_titles else day.title
+                days.append(dataclasses.replace(day, title=title, sessions=tuple(
+                    s if s.lesson is not None else dataclasses.replace(s, title=_session(sessions, s.title))
+                    for s in day.sessions)))
+            editions.append(dataclasses.replace(edition, title=self.string(ed, "title", t.path, edition.title),
+                                                summary=self.string(ed, "summary", t.path, edition.summary),
+                                                days=tuple(days)))
+        return dataclasses.replace(course, title=self.string(data, "title", t.path, course.title),
+                                   subtitle=self.string(data, "subtitle", t.path, course.subtitle),
+                                   publisher=self.string(data, "publisher", t.path, course.publisher),
+                                   editions=tuple(editions))
+
+    def home(self, course: Course) -> str:
+        t, data, body, body_line = self.markdown(course.source / "home.md", "home", HOME_KEYS)
+        if data is None:
+            return course.home
+        self.check_body(body, t.path, body_line)
+        return body
+
+
+def _session(sessions: dict, title: str) -> str:
+    value = sessions.get(title)
+    return value.strip() if isinstance(value, str) and value.strip() else title
+
+
+def translate(course: Course, lang: str, report: Report) -> tuple[Course, LanguageReport]:
+    """The course as readers of `lang` see it, and the report of what is translated."""
+    if lang == "en":
+        return course, LanguageReport(lang, ())
+    reader = _Reader(course, lang, report)
+    translated = reader.course_file(course)
+    home = reader.home(course)
+    glossary = reader.glossary(course.glossary)
+    modules = tuple(reader.module(module) for module in course.modules)
+    lessons = {lesson.key: lesson for module in modules for lesson in module.lessons}
+    editions = tuple(dataclasses.replace(edition, days=tuple(
+        dataclasses.replace(day, sessions=tuple(
+            dataclasses.replace(s, lesson=lessons[s.lesson.key], title=lessons[s.lesson.key].title)
+            if s.lesson is not None and s.lesson.key in lessons else s for s in day.sessions))
+        for day in edition.days)) for edition in translated.editions)
+    result = dataclasses.replace(translated, home=home, glossary=glossary, modules=modules, editions=editions,
+                                 lang=lang)
+    return result, LanguageReport(lang, tuple(reader.items))
+
+
+def check_sources(course: Course, report: Report) -> None:
+    """Reject Zawgyi-encoded Burmese in every English source file (translations are checked as they load)."""
+    for path in sorted(course.source.rglob("*")):
+        if path.suffix in (".md", ".yaml", ".yml") and path.is_file() and not _is_translation(path):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            check_zawgyi(text, path, 1, report, per_line=True)
+
+
+def _is_translation(path: Path) -> bool:
+    return bool(re.search(r"\.[a-z]{2,3}\.(md|ya?ml)$", path.name))
+

@@ -1,0 +1,42 @@
+"""Reject Burmese written in the Zawgyi encoding, which looks right only with a Zawgyi font.
+
+Zawgyi reuses Unicode's Myanmar code points for other letters and orders them visually, so text typed
+with a Zawgyi keyboard is garbled for every reader whose device uses a Unicode font, and breaks search
+and line breaking. Google's `myanmartools` detector gives the probability that a string is Zawgyi; we
+check each line that contains Myanmar letters and report those that are almost surely Zawgyi.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+MYANMAR = re.compile(r"[\u1000-\u109f\uaa60-\uaa7f\ua9e0-\ua9ff]")
+THRESHOLD = 0.95  # the detector's documented operating point: above it, text is almost surely Zawgyi
+
+
+@functools.lru_cache(maxsize=1)
+def _detector():
+    from myanmartools import ZawgyiDetector
+    return ZawgyiDetector()
+
+
+def is_zawgyi(text: str) -> bool:
+    return bool(MYANMAR.search(text)) and _detector().get_zawgyi_probability(text) > THRESHOLD
+
+
+def check_text(text: str, path: Path, first_line: int, report, per_line: bool = False) -> int:
+    """Report Zawgyi-encoded lines of `text` (which starts at `first_line` of `path`); return how many."""
+    if not MYANMAR.search(text):
+        return 0
+    found = 0
+    chunks = text.split("\n") if per_line else [text]
+    for offset, chunk in enumerate(chunks):
+        m = MYANMAR.search(chunk)
+        if m and is_zawgyi(chunk):
+            found += 1
+            report.error(path, first_line + offset, m.start() + 1,
+                         "Burmese text in the Zawgyi encoding; convert it to Unicode (for example with a Zawgyi "
+                         "to Unicode converter) and type with a Unicode Myanmar keyboard", "zawgyi")
+    return found
