@@ -12,6 +12,9 @@ from .model import (Assessment, Choice, Course, Day, Edition, GlossaryEntry, Les
 from .problems import Report, did_you_mean
 from .yamlload import YAMLProblem, load as load_yaml
 
+RECAP_MINUTES = 10
+READ_BEFOREHAND_NOTE = ("Read beforehand: trainees read this lesson the evening before. Open with a "
+                        f"{RECAP_MINUTES}-minute recap of its key points and questions, then run the activities.")
 FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
 NUMBER_PREFIX = re.compile(r"^\d+[-_]")
 LANG_SUFFIX = re.compile(r"\.([a-z]{2,3})\.md$")
@@ -228,13 +231,19 @@ def build_editions(raw_course, editions_data, modules, path: Path, report: Repor
                                      "unknown-lesson")
                         continue
                 minutes = s.get("minutes")
+                beforehand = bool(s.get("read_beforehand"))
+                note = s.get("note")
+                if beforehand and lesson is None:
+                    report.error(path, spos[0], spos[1], "read_beforehand only applies to a lesson", "wrong-type")
                 if minutes is None:
                     if lesson is None:
                         report.error(path, spos[0], spos[1], f"a {kind} needs 'minutes'", "missing-field")
                         continue
-                    minutes = lesson.minutes
+                    minutes = lesson.activity_minutes + RECAP_MINUTES if beforehand else lesson.minutes
+                if beforehand and lesson is not None:
+                    note = " ".join(filter(None, [READ_BEFOREHAND_NOTE, note]))
                 title = lesson.title if lesson else s[kind]
-                sessions.append(Session(kind, title, clock, minutes, lesson, s.get("note")))
+                sessions.append(Session(kind, title, clock, minutes, lesson, note, beforehand and lesson is not None))
                 clock += minutes
             if clock > day["end"]:
                 report.error(path, raw_day.pos[0], raw_day.pos[1],

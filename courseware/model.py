@@ -79,6 +79,7 @@ class Session:
     minutes: int
     lesson: Lesson | None = None
     note: str | None = None
+    read_beforehand: bool = False
 
     @property
     def end(self) -> int:

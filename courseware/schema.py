@@ -170,6 +170,8 @@ SESSION = Schema("session", [
     Field("break", "str", "A break, with its name (for example 'Tea break')."),
     Field("lunch", "str", "The lunch break, with its name."),
     Field("minutes", "int", "How long it lasts; a lesson defaults to its teaching plus activity minutes."),
+    Field("read_beforehand", "bool", "A lesson trainees read the evening before: the session is a 10-minute "
+          "recap plus the activities.", default=False),
     Field("note", "str", "A note for the facilitator guide."),
 ], one_of=("lesson", "session", "break", "lunch"))
 

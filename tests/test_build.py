@@ -44,7 +44,7 @@ def test_output_contract(tiny_build):
     assert (tiny_build / "pdf" / "handout-01-basics.pdf").is_file()
     assert (tiny_build / "pdf" / "facilitator-guide-one-day.pdf").is_file()
     assert (tiny_build / "html" / "handouts" / "handout-01-basics.pdf").is_file()
-    assert not [p for p in tiny_build.iterdir() if p.name.startswith(".")], "staging folders left behind"
+    assert not [p for p in tiny_build.iterdir() if p.name.startswith((".staging", ".old"))], "staging left behind"
 
 
 def test_facilitator_notes_never_reach_trainees(tiny_build):
@@ -95,7 +95,7 @@ def test_failed_build_leaves_previous_output_intact(make_course, run):
     assert code == 1
     assert "[unknown-block]" in err
     assert tree_digest(root / "output") == before
-    assert not [p for p in (root / "output").iterdir() if p.name.startswith(".")]
+    assert not [p for p in (root / "output").iterdir() if p.name.startswith((".staging", ".old"))]
 
 
 def test_check_writes_nothing(make_course, run):

@@ -120,3 +120,18 @@ def test_unquoted_time_is_understood(make_course, run):
     course = COURSE_YAML.replace('start: "09:00"', "start: 09:00")
     code, text = check(make_course, run, **{"modules/course.yaml": course})
     assert code == 0, text
+
+
+def test_read_beforehand_session_is_recap_plus_activities(make_course, run):
+    from pathlib import Path
+
+    from courseware.load import load_course
+    from courseware.problems import Report
+    course = COURSE_YAML.replace("- lesson: mod/one", "- lesson: mod/one\n            read_beforehand: true")
+    root = make_course(minimal_course(**{"modules/course.yaml": course}))
+    report = Report(Path(root))
+    loaded = load_course(Path(root), report)
+    session = loaded.editions[0].days[0].sessions[0]
+    assert (session.minutes, session.read_beforehand) == (30 + 10, True)
+    assert session.note.startswith("Read beforehand: trainees read this lesson the evening before.")
+    assert not report.problems
