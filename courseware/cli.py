@@ -1,4 +1,4 @@
-"""Command line: build, check (and later serve, new). Exit 0 on success, 1 on content errors, 2 on usage errors."""
+"""Command line: build, check, serve, new. Exit 0 on success, 1 on content errors, 2 on usage errors."""
 
 from __future__ import annotations
 
@@ -6,11 +6,18 @@ import argparse
 import sys
 from pathlib import Path
 
+from . import progress
 from .pipeline import Options, build
 
 EPILOG = """commands:
   build   (default) build the trainee site, facilitator site and PDFs into output/
   check   validate every source file and report problems; writes nothing
+  serve   build the site, serve it on 127.0.0.1 and rebuild and reload the page on every edit
+  new module NAME          create modules/NN-NAME/ with a documented module.yaml and a first lesson
+  new lesson MODULE NAME   create a documented lesson in MODULE (its id or folder) and list it
+
+Builds are incremental: only what changed is rendered again (see courseware/cache.py); --clean
+ignores the previous build.
 
 exit status: 0 success, 1 content errors, 2 usage errors
 """
@@ -19,7 +26,9 @@ exit status: 0 success, 1 content errors, 2 usage errors
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="build.py", description="Build the Advocacy with ASEAN course from modules/.",
                                 epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("command", nargs="?", default="build", choices=["build", "check"], help="what to do")
+    p.add_argument("command", nargs="?", default="build", choices=["build", "check", "serve", "new"],
+                   help="what to do")
+    p.add_argument("names", nargs="*", metavar="NAME", help="for 'new': module NAME, or lesson MODULE NAME")
     what = p.add_mutually_exclusive_group()
     what.add_argument("--html-only", action="store_true", help="build only the HTML sites")
     what.add_argument("--pdf-only", action="store_true", help="build only the PDFs")
@@ -30,20 +39,33 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--output", type=Path, help="output folder (default: ROOT/output)")
     p.add_argument("--jobs", type=int, metavar="N", help="PDFs laid out in parallel (default: one per core)")
     p.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
+    p.add_argument("--port", type=int, default=8000, help="for 'serve': the port on 127.0.0.1 (0: any free port)")
+    p.add_argument("--title", help="for 'new': the title (default: made from NAME)")
     return p
 
 
 def main(argv=None) -> int:
-    args = parser().parse_args(argv)
+    p = parser()
+    args = p.parse_args(argv)
     root = args.root.resolve()
+    if args.names and args.command != "new":
+        p.error(f"unexpected argument(s) for '{args.command}': {' '.join(args.names)}")
     if not (root / "modules").is_dir():
         print(f"build.py: error: no modules/ folder in {root}", file=sys.stderr)
         return 2
+    if args.command == "new":
+        from .scaffold import main as scaffold_main
+        return scaffold_main(root, args.names, args.title)
     if args.module and not _module_exists(root, args.module):
         print(f"build.py: error: no module '{args.module}' in modules/", file=sys.stderr)
         return 2
     options = Options(html=not args.pdf_only, pdf=not args.html_only, module=args.module, clean=args.clean,
                       check_only=args.command == "check", workers=args.jobs)
+    if args.command == "serve":
+        from .serve import serve
+        return serve(root, options, args.output.resolve() if args.output else None, port=args.port,
+                     debug=args.debug)
+    options.progress = progress.for_stream(sys.stdout)
     try:
         result = build(root, options, args.output.resolve() if args.output else None)
     except Exception:  # an engine bug, not a content problem
@@ -53,6 +75,8 @@ def main(argv=None) -> int:
         last = traceback.format_exc().strip().splitlines()[-1]
         print(f"build.py: internal error: {last}\n(run again with --debug for the full traceback)", file=sys.stderr)
         return 3
+    finally:
+        options.progress.close()
     report = result.report
     ok_word = "check passed" if args.command == "check" else "build succeeded"
     for line in report.format(ok_word).splitlines():
@@ -60,6 +84,7 @@ def main(argv=None) -> int:
     if report.errors:
         return 1
     if args.command == "build":
+        print(progress.summary(result.files, result.seconds, len(report.warnings), result.stats))
         total = sum(len(d) for d in result.files.values())
         print(f"wrote {len(result.files)} files ({total / 1e6:.1f} MB) to "
               f"{(args.output or root / 'output')} in {result.seconds:.1f} s")

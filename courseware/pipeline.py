@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import cache
 from .load import load_course
 from .pages import handout_name
 from .problems import Report
@@ -26,6 +28,7 @@ class Options:
     clean: bool = False
     check_only: bool = False
     workers: int | None = None
+    progress: object = None  # a progress.Progress to show work as it happens; None is silent
 
 
 @dataclass
@@ -33,10 +36,30 @@ class Result:
     report: Report
     files: dict = field(default_factory=dict)
     seconds: float = 0.0
+    stats: object = None  # cache.Stats: what this build redid and what it reused
 
 
 def build(root: Path, options: Options, output: Path | None = None) -> Result:
-    """Build the course under `root` into `output` (default root/output); nothing is written on error."""
+    """Build the course under `root` into `output` (default root/output); nothing is written on error.
+
+    Unchanged lessons and PDFs are taken from the caches of the last build (see cache.py), unless
+    options.clean; the manifest and caches are saved only after a successful write."""
+    output = output or root.resolve() / "output"
+    with cache.session(output, use_previous=not options.clean, progress=options.progress) as session:
+        result = _build(root, options, output)
+        if result.files and not result.report.errors:
+            config = {"html": options.html, "pdf": options.pdf, "module": options.module,
+                      "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH")}
+            result.stats = session.finish(root.resolve(), result.files, config, _partial(options),
+                                          TOOL_ROOT / "templates")
+    return result
+
+
+def _partial(options: Options) -> bool:
+    return bool(options.module) or not (options.html and options.pdf)
+
+
+def _build(root: Path, options: Options, output: Path) -> Result:
     started = time.perf_counter()
     root = root.resolve()
     output = output or root / "output"
@@ -52,7 +75,7 @@ def build(root: Path, options: Options, output: Path | None = None) -> Result:
     files: dict[str, bytes] = {}
     try:
         if options.pdf:
-            pdfs = render_pdfs(PdfRenderer(course, templates).jobs(report), [root, TOOL_ROOT], report,
+            pdfs = cache.render_pdfs(PdfRenderer(course, templates).jobs(report), [root, TOOL_ROOT], report,
                                options.workers)
             files.update({f"pdf/{name}": data for name, data in pdfs.items()})
             for module in course.modules:  # the trainee site links to its own copy of each handout
@@ -67,7 +90,7 @@ def build(root: Path, options: Options, output: Path | None = None) -> Result:
         report.error(exc.path, exc.line, 1, exc.message, "template")
     if report.errors:
         return result
-    partial = bool(options.module) or not (options.html and options.pdf)
+    partial = _partial(options)
     write(output, files, keep_existing=partial and not options.clean)
     result.files = files
     result.seconds = time.perf_counter() - started

@@ -1,0 +1,432 @@
+"""Incremental builds: the manifest of what each output was made from, and two content-addressed caches.
+
+Where the time goes in a build: turning lesson Markdown into HTML (about 0.1 s per lesson, done for
+validation, for each site and for each PDF that holds the lesson) and WeasyPrint's layout of the PDFs.
+Both are cached here, keyed by a hash of *everything* they read, so a cached result can never be stale:
+
+- Markdown renders (`markup.render`) are keyed by the text, the file, the audience, the medium, every
+  plain field of the render context (glossary, references, labels, language) and the builder version.
+  The context's callbacks (where a link or an image points from this page) are recorded with their
+  answers; a cached render is reused only if asking the same questions again gives the same answers
+  (side effects such as "copy this image into the site" happen again). Problems a render reported are
+  reported again, so `check` says the same thing on a warm cache.
+- PDFs are keyed by the HTML handed to WeasyPrint (which embodies the sources and the templates that
+  made it), the job's other fields, a hash of every file WeasyPrint may fetch (print CSS, fonts,
+  images: everything under modules/, templates/ and fonts/ that is not a source text) and the
+  builder version. A PDF whose key is unchanged is not laid out again.
+
+Page templates are cheap and always applied, so a page always reflects the current templates,
+navigation and glossary. The result is byte-identical to a clean build by construction; tests prove
+it on sequences of edits, renames and deletions (tests/test_incremental.py).
+
+The manifest, `output/.manifest.json`, records the builder version, the configuration slice, the hash
+of every source and template, the PDF keys, and the hash of every output file. It and the caches in
+`output/.cache/` are written last, only after a successful build. `--clean` ignores them.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import functools
+import hashlib
+import json
+import logging
+import os
+import pickle
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import markup, render_pdf
+from .problems import Problem, Report
+
+log = logging.getLogger(__name__)
+
+MANIFEST = ".manifest.json"
+CACHE = ".cache"
+FORMAT = 1  # bump when the layout of the manifest or the caches changes
+SOURCE_SUFFIXES = {".md", ".yaml", ".yml"}  # reach a PDF only through its HTML
+PACKAGE = Path(__file__).resolve().parent
+
+
+@functools.lru_cache(maxsize=1)
+def builder_version() -> str:
+    """Hash of the builder's own code and of the libraries whose output ends up in the files."""
+    from importlib import metadata
+    h = hashlib.sha256(f"format {FORMAT}; python {sys.version_info[:2]}\n".encode())
+    for path in sorted(PACKAGE.glob("*.py")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for dist in ("markdown", "pymdown-extensions", "jinja2", "weasyprint", "pyyaml", "pydyf", "fonttools"):
+        try:
+            h.update(f"{dist} {metadata.version(dist)}\n".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{dist} absent\n".encode())
+    return h.hexdigest()[:20]
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def tree_hashes(folder: Path, base: Path, keep=lambda p: True) -> dict[str, str]:
+    """sha256 of every file under `folder` (hidden files and folders skipped), keyed by path from `base`."""
+    out = {}
+    if not folder.is_dir():
+        return out
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder)
+        if any(part.startswith(".") for part in rel.parts) or not path.is_file() or not keep(path):
+            continue
+        out[path.relative_to(base).as_posix() if base in path.parents else path.as_posix()] = file_hash(path)
+    return out
+
+
+# --- Markdown renders ---------------------------------------------------------------------------
+
+@dataclass
+class RenderEntry:
+    """One cached render: its result, the callback answers it depended on, the problems it reported."""
+
+    html: str
+    toc: list
+    state: object  # markup.DocState without path and report
+    calls: tuple  # (callback name, args, answer)
+    problems: tuple  # (report method, args, kwargs)
+
+
+class _Traced:
+    """A render-context callback that writes down every question and answer."""
+
+    def __init__(self, name, fn, calls):
+        self.name, self.fn, self.calls = name, fn, calls
+
+    def __call__(self, *args):
+        answer = self.fn(*args)
+        self.calls.append((self.name, args, answer))
+        return answer
+
+
+class _RecordingReport:
+    """Passes problems on to the real report and keeps a copy to report again on a cache hit."""
+
+    def __init__(self, report):
+        self._report, self.problems = report, []
+
+    def _record(self, method, *args, **kwargs):
+        self.problems.append((method, args, kwargs))
+        return getattr(self._report, method)(*args, **kwargs)
+
+    def error(self, *args, **kwargs):
+        return self._record("error", *args, **kwargs)
+
+    def warning(self, *args, **kwargs):
+        return self._record("warning", *args, **kwargs)
+
+    def add(self, *args, **kwargs):
+        return self._record("add", *args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._report, name)
+
+
+class RenderMemo:
+    """A drop-in for `markup.render` that reuses earlier renders with the same inputs."""
+
+    VARIANTS = 8  # the same text rendered in different contexts (validation, each site, print)
+
+    def __init__(self, entries: dict | None = None):
+        self.previous: dict[str, list[RenderEntry]] = entries or {}
+        self.used: dict[str, list[RenderEntry]] = {}
+        self.hits = self.misses = 0
+        self.documents_rendered: list[str] = []  # files (not inline snippets) actually rendered
+        self.on_document = None  # progress callback: on_document(path, reused)
+        self._digests: dict[int, tuple[object, str]] = {}
+        self.original = markup.render
+
+    def _digest(self, value) -> str:
+        """Stable digest of a plain value; dicts such as the glossary are hashed once per object."""
+        if isinstance(value, (dict, list, tuple)):
+            known = self._digests.get(id(value))
+            if known is not None and known[0] is value:
+                return known[1]
+            digest = hashlib.sha256(repr(value).encode("utf-8")).hexdigest()
+            self._digests[id(value)] = (value, digest)  # keep the object alive so its id is not reused
+            return digest
+        return repr(value)
+
+    def key(self, text, path, ctx, audience, medium, offset, expand_terms) -> str:
+        h = hashlib.sha256()
+        for part in (builder_version(), str(path), audience, medium, str(offset), str(expand_terms)):
+            h.update(part.encode("utf-8") + b"\0")
+        for f in dataclasses.fields(ctx):
+            value = getattr(ctx, f.name)
+            if not callable(value):
+                h.update(f.name.encode() + b"=" + self._digest(value).encode("utf-8") + b"\0")
+        h.update(text.encode("utf-8"))
+        return h.hexdigest()
+
+    def render(self, text, *, path, report, ctx, audience="trainee", medium="web", offset=0, expand_terms=True):
+        key = self.key(text, path, ctx, audience, medium, offset, expand_terms)
+        document = str(path) != "<inline>"
+        entry = self._find(key, ctx)
+        if entry is not None:
+            for method, args, kwargs in entry.problems:
+                getattr(report, method)(*args, **kwargs)
+            self._keep(key, entry)
+            self.hits += 1
+            if document and self.on_document:
+                self.on_document(path, True)
+            state = dataclasses.replace(copy.deepcopy(entry.state), path=path, report=report)
+            return markup.Rendered(entry.html, copy.deepcopy(entry.toc), state)
+        calls: list = []
+        traced = dataclasses.replace(ctx, **{f.name: _Traced(f.name, getattr(ctx, f.name), calls)
+                                              for f in dataclasses.fields(ctx) if callable(getattr(ctx, f.name))})
+        recorder = _RecordingReport(report)
+        rendered = self.original(text, path=path, report=recorder, ctx=traced, audience=audience, medium=medium,
+                                 offset=offset, expand_terms=expand_terms)
+        rendered.state.report = report
+        self.misses += 1
+        if document:
+            self.documents_rendered.append(str(path))
+            if self.on_document:
+                self.on_document(path, False)
+        stored = copy.deepcopy(dataclasses.replace(rendered.state, path=None, report=None))
+        self._keep(key, RenderEntry(rendered.html, copy.deepcopy(rendered.toc), stored, tuple(calls),
+                                    tuple(recorder.problems)))
+        return rendered
+
+    def _find(self, key, ctx) -> RenderEntry | None:
+        """A cached render of these inputs whose callbacks give the same answers in this context."""
+        for entry in self.used.get(key, []) + self.previous.get(key, []):
+            if all(getattr(ctx, name)(*args) == answer for name, args, answer in entry.calls):
+                return entry
+        return None
+
+    def _keep(self, key, entry: RenderEntry) -> None:
+        variants = self.used.setdefault(key, [])
+        if not any(e is entry for e in variants):
+            variants.append(entry)
+            del variants[:-self.VARIANTS]
+
+
+# --- The session: caches loaded before a build, saved after a successful one ---------------------
+
+@dataclass
+class Stats:
+    """What a build did and did not have to redo."""
+
+    renders_reused: int = 0
+    renders_done: int = 0
+    documents_rendered: list = field(default_factory=list)  # source files whose Markdown was rendered
+    pdfs_reused: list = field(default_factory=list)
+    pdfs_laid_out: list = field(default_factory=list)
+    changed: list = field(default_factory=list)  # output files new or different since the last build
+    removed: list = field(default_factory=list)  # output files the last build had and this one has not
+    unchanged: int = 0
+
+
+class Session:
+    """The caches for one output folder during one build."""
+
+    def __init__(self, output: Path, use_previous: bool = True, progress=None):
+        self.output, self.progress = output, progress
+        self.folder = output / CACHE
+        self.manifest = load_manifest(output) if use_previous else {}
+        entries = _load_pickle(self.folder / "render.pickle") if self.manifest else {}
+        self.memo = RenderMemo(entries)
+        if progress is not None:
+            self.memo.on_document = progress.document
+        self.pdf_index: dict = dict(self.manifest.get("pdfs", {})) if self.manifest else {}
+        self.new_pdfs: dict[str, tuple[bytes, list]] = {}  # key -> (pdf, problems)
+        self.pdf_keys_used: set[str] = set()
+        self.stats = Stats()
+
+    # PDFs ---------------------------------------------------------------------------------------
+    def render_pdfs(self, jobs, roots, report, workers=None) -> dict[str, bytes]:
+        resources = resource_digest(roots)
+        files, stale, keys = {}, [], {}
+        for job in jobs:
+            key = keys[job.name] = pdf_key(job, resources)
+            self.pdf_keys_used.add(key)
+            cached = self._cached_pdf(key)
+            if cached is None:
+                stale.append(job)
+                continue
+            data, problems = cached
+            for p in problems:
+                _add_problem(report, Problem(*p))
+            files[job.name] = data
+            self.stats.pdfs_reused.append(job.name)
+        if stale:
+            scratch = Report(report.root)
+            if self.progress is not None:
+                self.progress.pdfs_started([job.name for job in stale], len(jobs) - len(stale))
+            fresh = render_pdf.render_pdfs(stale, roots, scratch, workers)
+            if self.progress is not None:
+                self.progress.pdfs_finished()
+            attributed = {job.name: [p for p in scratch.problems if p.message.startswith(job.name + ":")]
+                          for job in stale}
+            certain = sum(len(v) for v in attributed.values()) == len(scratch.problems)
+            for p in scratch.problems:
+                _add_problem(report, p)
+            for job in stale:
+                if job.name in fresh:
+                    files[job.name] = fresh[job.name]
+                    self.stats.pdfs_laid_out.append(job.name)
+                    if certain:
+                        self.new_pdfs[keys[job.name]] = (fresh[job.name], [
+                            dataclasses.astuple(p) for p in attributed[job.name]])
+        return {job.name: files[job.name] for job in jobs if job.name in files}
+
+    def _cached_pdf(self, key):
+        if key in self.new_pdfs:
+            return self.new_pdfs[key]
+        meta = self.pdf_index.get(key)
+        path = self.folder / "pdf" / f"{key}.pdf"
+        if not meta or not path.is_file():
+            return None
+        data = path.read_bytes()
+        if hashlib.sha256(data).hexdigest() != meta.get("sha256"):
+            return None
+        return data, [tuple(p) for p in meta.get("problems", [])]
+
+    # Saving -------------------------------------------------------------------------------------
+    def finish(self, root: Path, files: dict[str, bytes], config: dict, partial: bool, templates: Path) -> Stats:
+        """Compare with the last build, then save the manifest and caches (call only after a successful write)."""
+        stats = self.stats
+        memo = self.memo
+        stats.renders_reused, stats.renders_done = memo.hits, memo.misses
+        stats.documents_rendered = sorted(set(memo.documents_rendered))
+        outputs = {rel: {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+                   for rel, data in sorted(files.items())}
+        before = self.manifest.get("outputs", {}) if self.manifest else {}
+        stats.changed = sorted(rel for rel, o in outputs.items() if before.get(rel, {}).get("sha256") != o["sha256"])
+        stats.unchanged = len(outputs) - len(stats.changed)
+        if partial:
+            outputs = {**before, **outputs}
+        else:
+            stats.removed = sorted(set(before) - set(outputs))
+        self.folder.mkdir(parents=True, exist_ok=True)
+        (self.folder / "pdf").mkdir(exist_ok=True)
+        pdfs = {k: v for k, v in self.pdf_index.items() if partial or k in self.pdf_keys_used}
+        for key, (data, problems) in sorted(self.new_pdfs.items()):
+            _atomic_write(self.folder / "pdf" / f"{key}.pdf", data)
+            pdfs[key] = {"sha256": hashlib.sha256(data).hexdigest(), "problems": [list(p) for p in problems]}
+        for stale in (self.folder / "pdf").glob("*.pdf"):
+            if stale.stem not in pdfs:
+                stale.unlink()
+        entries = {**memo.previous, **memo.used} if partial else memo.used  # only what this build used
+        _atomic_write(self.folder / "render.pickle", _dump_entries(entries))
+        manifest = {
+            "format": FORMAT,
+            "builder": builder_version(),
+            "config": config,
+            "sources": tree_hashes(root / "modules", root),
+            "templates": tree_hashes(templates, templates.parent),
+            "pdfs": dict(sorted(pdfs.items())),
+            "outputs": dict(sorted(outputs.items())),
+        }
+        _atomic_write(self.output / MANIFEST, (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode())
+        return stats
+
+
+def _add_problem(report, problem: Problem) -> None:
+    # Problems kept from an earlier build already carry their project-relative path: add them as they are.
+    if problem not in report.problems:
+        report.problems.append(problem)
+
+
+def load_manifest(output: Path) -> dict:
+    """The manifest of the last successful build, or {} if there is none or it is from another builder."""
+    try:
+        data = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("builder") != builder_version():
+        return {}
+    return data
+
+
+def _load_pickle(path: Path) -> dict:
+    # The cache is written by this builder into the user's own output folder; anything unreadable is ignored.
+    try:
+        with path.open("rb") as f:
+            data = pickle.load(f)
+    except Exception:  # noqa: BLE001 - a damaged cache only costs time
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _dump_entries(entries: dict) -> bytes:
+    good = {}
+    for key, entry in entries.items():
+        try:
+            pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # noqa: BLE001 - an entry that cannot be saved is simply rendered next time
+            continue
+        good[key] = entry
+    return pickle.dumps(good, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def resource_digest(roots) -> str:
+    """Hash of every file WeasyPrint may fetch: non-source files under modules/, templates/ and fonts/."""
+    h = hashlib.sha256()
+    for root in roots:
+        root = Path(root).resolve()
+        for sub in ("modules", "templates", "fonts"):
+            hashes = tree_hashes(root / sub, root, keep=lambda p: p.suffix.lower() not in SOURCE_SUFFIXES
+                                 and p.suffix.lower() not in (".html", ".py"))
+            for rel, digest in hashes.items():
+                h.update(f"{root}/{rel} {digest}\n".encode("utf-8"))
+    return h.hexdigest()
+
+
+def pdf_key(job, resources: str) -> str:
+    h = hashlib.sha256(f"{builder_version()}\n{resources}\n".encode())
+    for f in dataclasses.fields(job):
+        value = getattr(job, f.name)
+        h.update(f.name.encode() + b"=")
+        h.update(value.encode("utf-8") if isinstance(value, str) else repr(value).encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()[:40]
+
+
+# --- Wiring: the pipeline opens a session around each build --------------------------------------
+
+_active: Session | None = None
+
+
+@contextmanager
+def session(output: Path, use_previous: bool = True, progress=None):
+    """Load the caches for `output` and route Markdown renders through them for the duration of a build."""
+    global _active
+    s = Session(output, use_previous, progress)
+    previous_session, previous_render = _active, markup.render
+    s.memo.original = previous_render if not isinstance(getattr(previous_render, "__self__", None),
+                                                         RenderMemo) else previous_render.__self__.original
+    _active = s
+    markup.render = s.memo.render  # validate, render_html and render_pdf all call markup.render
+    try:
+        yield s
+    finally:
+        markup.render = previous_render
+        _active = previous_session
+
+
+def active() -> Session | None:
+    return _active
+
+
+def render_pdfs(jobs, roots, report, workers=None) -> dict[str, bytes]:
+    """Like render_pdf.render_pdfs (parallel across cores), but reuses PDFs whose inputs are unchanged."""
+    if _active is None:
+        return render_pdf.render_pdfs(jobs, roots, report, workers)
+    return _active.render_pdfs(jobs, roots, report, workers)

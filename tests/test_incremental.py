@@ -1,0 +1,207 @@
+"""Incremental builds: after any sequence of edits, a rebuild is byte-identical to a clean build, and a
+one-lesson edit renders only that lesson again and lays out only the PDFs that contain it."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+
+from courseware import cache
+from courseware.pipeline import Options, build
+
+TINY = Path(__file__).resolve().parent / "courses" / "tiny"
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every output file (the manifest and caches aside), by path."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)}
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def project(tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(TINY / "modules", root / "modules")
+    return root
+
+
+def rebuild_and_compare(root: Path, tmp_path: Path, step: str, **options):
+    """Build incrementally into root/output and afresh into a new folder; both must agree exactly."""
+    incremental = build(root, Options(**options))
+    fresh_out = tmp_path / f"fresh-{step}"
+    fresh = build(root, Options(clean=True, **options), fresh_out)
+    assert incremental.report.format() == fresh.report.format(), step
+    assert not incremental.report.errors, incremental.report.format()
+    got, want = tree(root / "output"), tree(fresh_out)
+    assert sorted(got) == sorted(want), f"{step}: different files"
+    different = [name for name in want if got[name] != want[name]]
+    assert not different, f"{step}: incremental build differs from a clean build in {different}"
+    return incremental
+
+
+def test_sequence_of_edits_renames_and_deletions_matches_clean_builds(project, tmp_path):
+    m = project / "modules"
+    lesson1, lesson2 = m / "01-basics" / "01-first-steps.md", m / "01-basics" / "02-second-steps.md"
+    steps = [
+        ("initial", lambda: None),
+        ("edit a lesson body", lambda: edit(lesson1, "Compare with another group.",
+                                            "Compare with another group, then with the whole room.")),
+        ("edit a lesson title", lambda: edit(lesson2, "title:", "title: Practice,")),
+        ("edit the glossary, references and course.yaml", lambda: (
+            edit(m / "glossary.yaml", "definition:", "definition: Newly defined,"),
+            edit(m / "references.yaml", "title:", "title: Revised"),
+            edit(m / "course.yaml", "title: Tiny course", "title: Tiny course, revised"))),
+        ("change an image", lambda: (m / "01-basics" / "images" / "map.png").write_bytes(
+            (TINY / "modules" / "01-basics" / "images" / "map.png").read_bytes() + b"\0")),
+        ("rename a lesson", lambda: (
+            lesson2.rename(m / "01-basics" / "02-practice.md"),
+            edit(m / "01-basics" / "module.yaml", "02-second-steps.md", "02-practice.md"),
+            edit(m / "course.yaml", "basics/second-steps", "basics/practice"),
+            edit(lesson1, "02-second-steps.md#practice", "02-practice.md#practice"))),
+        ("rename a module folder", lambda: (
+            (m / "01-basics").rename(m / "01-foundations"),
+            edit(m / "course.yaml", "modules: [01-basics]", "modules: [01-foundations]"))),
+        ("delete a lesson", lambda: (
+            (m / "01-foundations" / "02-practice.md").unlink(),
+            edit(m / "01-foundations" / "module.yaml", "  - 02-practice.md\n", ""),
+            edit(m / "course.yaml", "          - lesson: basics/practice\n", "          - session: Practice\n"),
+            edit(m / "01-foundations" / "01-first-steps.md", "[next lesson](02-practice.md#practice)",
+                 "next lesson"))),
+        ("undo the body edit", lambda: edit(m / "01-foundations" / "01-first-steps.md",
+                                            "Compare with another group, then with the whole room.",
+                                            "Compare with another group.")),
+    ]
+    seen_pages = set()
+    for name, change in steps:
+        change()
+        result = rebuild_and_compare(project, tmp_path, name)
+        seen_pages |= set(result.files)
+        if name == "delete a lesson":
+            assert not any("practice.html" in path for path in tree(project / "output")), \
+                "the deleted lesson's pages must be removed"
+            assert any("practice.html" in path for path in seen_pages)
+            assert any("practice.html" in path for path in result.stats.removed)
+
+
+def lesson_outputs(files, lesson_id):
+    return {path for path in files if path.endswith(f"/{lesson_id}.html")}
+
+
+def test_one_lesson_edit_renders_only_that_lesson_and_its_pdfs(project, tmp_path):
+    first = build(project, Options())
+    assert not first.report.errors, first.report.format()
+    assert first.stats.pdfs_reused == [] and first.stats.pdfs_laid_out
+    lesson = project / "modules" / "01-basics" / "01-first-steps.md"
+    edit(lesson, "Compare with another group.", "Compare with another group and discuss.")
+    second = build(project, Options())
+    assert not second.report.errors
+    stats = second.stats
+    assert stats.documents_rendered == [str(lesson)], "only the edited lesson's Markdown is rendered again"
+    # Both PDFs of the tiny course hold this lesson: the module handout and the one-day guide.
+    assert sorted(stats.pdfs_laid_out) == sorted(first.stats.pdfs_laid_out)
+    pages = lesson_outputs(second.files, "first-steps")
+    assert pages and pages <= set(stats.changed)
+    assert not lesson_outputs(stats.changed, "second-steps"), "other lessons' pages are unchanged"
+    # Nothing edited: nothing rendered, nothing laid out, nothing changed.
+    third = build(project, Options())
+    assert third.stats.documents_rendered == [] and third.stats.pdfs_laid_out == []
+    assert third.stats.changed == [] and third.stats.removed == []
+
+
+def test_pdfs_not_holding_the_edited_lesson_are_not_laid_out_again(project, tmp_path):
+    # A second module: its handout does not contain the edited lesson.
+    m = project / "modules"
+    shutil.copytree(m / "01-basics", m / "02-more")
+    edit(m / "02-more" / "module.yaml", "id: basics", "id: more")
+    edit(m / "course.yaml", "modules: [01-basics]", "modules: [01-basics, 02-more]")
+    first = build(project, Options())
+    assert not first.report.errors, first.report.format()
+    handouts = sorted(name for name in first.stats.pdfs_laid_out if name.startswith("handout"))
+    assert len(handouts) == 2
+    edit(m / "02-more" / "01-first-steps.md", "Compare with another group.", "Compare with the next group.")
+    second = build(project, Options())
+    assert second.stats.documents_rendered == [str(m / "02-more" / "01-first-steps.md")]
+    laid_out = second.stats.pdfs_laid_out
+    assert [n for n in laid_out if n.startswith("handout")] == [n for n in handouts if "more" in n]
+    assert not any("guide" in n for n in laid_out), "the module is in no edition, so no guide changes"
+    assert any(n.startswith("handout") and "basics" in n for n in second.stats.pdfs_reused)
+
+
+def test_manifest_records_sources_outputs_and_builder(project):
+    result = build(project, Options())
+    manifest = json.loads((project / "output" / cache.MANIFEST).read_text())
+    assert manifest["builder"] == cache.builder_version()
+    assert manifest["config"] == {"html": True, "pdf": True, "module": None, "SOURCE_DATE_EPOCH": None}
+    lesson = project / "modules" / "01-basics" / "01-first-steps.md"
+    assert manifest["sources"]["modules/01-basics/01-first-steps.md"] == cache.file_hash(lesson)
+    assert "templates/pdf/print.css" in manifest["templates"]
+    assert set(manifest["outputs"]) == set(result.files)
+    for path, entry in manifest["outputs"].items():
+        assert entry["sha256"] == cache.hashlib.sha256((project / "output" / path).read_bytes()).hexdigest()
+    assert len(manifest["pdfs"]) == len(result.stats.pdfs_laid_out)
+
+
+def test_failed_build_keeps_output_manifest_and_caches(project, tmp_path):
+    build(project, Options())
+    output = project / "output"
+    before = {p: p.read_bytes() for p in sorted(output.rglob("*")) if p.is_file()}
+    edit(project / "modules" / "01-basics" / "01-first-steps.md", "checks: [1]", "checks: [9]")
+    failed = build(project, Options())
+    assert failed.report.errors and failed.stats is None
+    after = {p: p.read_bytes() for p in sorted(output.rglob("*")) if p.is_file()}
+    assert after == before, "a failed build changes nothing in output/, manifest and caches included"
+    edit(project / "modules" / "01-basics" / "01-first-steps.md", "checks: [9]", "checks: [1]")
+    rebuild_and_compare(project, tmp_path, "fixed")
+
+
+def test_cache_is_used_and_clean_ignores_it(project):
+    """Tamper with the render cache: a normal build takes from it, a --clean build does not."""
+    build(project, Options(pdf=False))
+    path = project / "output" / cache.CACHE / "render.pickle"
+    entries = pickle.loads(path.read_bytes())
+    for variants in entries.values():
+        for entry in variants:
+            entry.html = entry.html.replace("Put the cards in order.", "TAMPERED WITH")
+    path.write_bytes(pickle.dumps(entries))
+    build(project, Options(pdf=False))
+    page = next(p for p in (project / "output" / "html").rglob("first-steps.html"))
+    assert "TAMPERED WITH" in page.read_text(encoding="utf-8")
+    build(project, Options(pdf=False, clean=True))
+    assert "TAMPERED WITH" not in page.read_text(encoding="utf-8")
+    assert "Put the cards in order." in page.read_text(encoding="utf-8")
+
+
+def test_other_builder_version_ignores_the_caches(project, monkeypatch):
+    first = build(project, Options(pdf=False))
+    assert len(first.stats.documents_rendered) == 3  # two lessons and home.md
+    assert build(project, Options(pdf=False)).stats.documents_rendered == []
+    cache.builder_version.cache_clear()
+    monkeypatch.setattr(cache, "FORMAT", cache.FORMAT + 1000)
+    try:
+        result = build(project, Options(pdf=False))
+        assert result.stats.documents_rendered == first.stats.documents_rendered
+    finally:
+        monkeypatch.undo()
+        cache.builder_version.cache_clear()
+
+
+def test_check_reports_the_same_problems_from_a_warm_cache(project, run):
+    lesson = project / "modules" / "01-basics" / "02-second-steps.md"
+    build(project, Options())
+    cold_code, cold_out, cold_err = run("check", "--root", project, "--clean")
+    warm_code, warm_out, warm_err = run("check", "--root", project)
+    assert (cold_code, cold_out, cold_err) == (warm_code, warm_out, warm_err)
+    edit(lesson, "## ", "## Broken [@no-such-reference] ")
+    cold = run("check", "--root", project, "--clean")
+    warm = run("check", "--root", project)
+    assert cold == warm and cold[0] == 1 and "no-such-reference" in cold[2]
