@@ -1,4 +1,9 @@
-"""Render PDF stage: trainee handouts and the facilitator guide, laid out by WeasyPrint."""
+"""Render PDF stage: every printable document, laid out by WeasyPrint.
+
+Trainee documents (handouts, the course reader, test and evaluation forms, the attendance sheet,
+certificates, the agenda) are rendered with the trainee audience, so facilitator notes and answers
+are absent from their HTML before layout. Only the facilitator guide uses the facilitator audience.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +11,28 @@ import datetime as dt
 import hashlib
 import logging
 import os
+import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import markup
+from markupsafe import Markup
+
+from . import i18n, markup
 from .i18n import labels as labels_for
 from .markup import RenderContext
-from .model import Course, Module
+from .model import Course, Edition, Lesson, Module
 from .pages import handout_name
 from .render_html import ref_id, term_id
 from .templating import environment, render_template
+from .timing import lesson_plan
 
 log = logging.getLogger(__name__)
+
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+ATTENDANCE_ROWS = 14  # rows that fit one landscape page at a height people can sign in
+HTML_ID = re.compile(r'\bid="([^"]+)"')
+HTML_HREF = re.compile(r'\bhref="#([^"]+)"')
 
 
 @dataclass(frozen=True)
@@ -31,6 +45,35 @@ class PdfJob:
     source: str  # the source file to blame for resource errors, relative to the project
 
 
+# The documents, by file name. Trainee documents must never carry trainer material.
+def reader_name() -> str:
+    return "course-reader.pdf"
+
+
+def guide_name(edition: Edition) -> str:
+    return f"facilitator-guide-{edition.id}.pdf"
+
+
+def agenda_name(edition: Edition) -> str:
+    return f"agenda-{edition.id}.pdf"
+
+
+def evaluation_name(edition: Edition) -> str:
+    return f"daily-evaluation-{edition.id}.pdf"
+
+
+def attendance_name(edition: Edition) -> str:
+    return f"attendance-{edition.id}.pdf"
+
+
+def certificate_name(edition: Edition) -> str:
+    return f"certificate-{edition.id}.pdf"
+
+
+def named_certificates_name(edition: Edition) -> str:
+    return f"certificates-{edition.id}-named.pdf"
+
+
 def pdf_date(course: Course) -> str:
     """The date stamped in every PDF: SOURCE_DATE_EPOCH if set, else the course release date."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
@@ -39,51 +82,219 @@ def pdf_date(course: Course) -> str:
     return course.release_date.isoformat() + "T00:00:00Z"
 
 
+def anchor(lesson: Lesson) -> str:
+    """The id of a lesson's article in any PDF that contains it."""
+    return "lesson-" + lesson.key.replace("/", "--")
+
+
+def css_string(text) -> Markup:
+    """Quote a text as a CSS string inside a <style> element (running headers, page footers)."""
+    escaped = "".join(f"\\{ord(ch):x} " if ch in '"\\<>&' or ord(ch) < 32 else ch for ch in str(text))
+    return Markup(f'"{escaped}"')
+
+
+@dataclass(frozen=True)
+class RenderedLesson:
+    html: str
+    answers: tuple  # one tuple of correct letters per quiz question, in order
+
+
 class PdfRenderer:
     def __init__(self, course: Course, templates: Path):
         self.course, self.templates = course, templates
         self.env = environment(templates)
+        i18n.install(self.env, course.lang)
+        self.env.filters["css_string"] = css_string
+        self.by_path = {lesson.path.resolve(): lesson for lesson in course.lessons}
+        self._lessons: dict = {}
 
-    def context(self, module: Module | None = None) -> RenderContext:
-        def image(src, directory):
-            return (directory / src).resolve().as_uri()
-
+    def context(self) -> RenderContext:
         return RenderContext(references=self.course.references, glossary=self.course.glossary,
                              lang=self.course.lang, labels=labels_for(self.course.lang),
                              link=lambda href: href if ":" in href or href.startswith("#") else None,
                              image=lambda src: src,
                              glossary_url=lambda t: "#" + term_id(t), reference_url=lambda r: "#" + ref_id(r))
 
-    def lesson_html(self, lesson, audience, report):
+    def lesson(self, lesson: Lesson, audience: str, present: frozenset, report) -> RenderedLesson:
+        """A lesson's body for print; links to lessons in `present` (same PDF) stay, others become text."""
+        key = (lesson.key, audience, present)
+        if key in self._lessons:
+            return self._lessons[key]
+        prefix = anchor(lesson) + "--"
+
+        def link(href: str):
+            if re.match(r"^[a-z][a-z0-9+.-]*:", href):
+                return href
+            if href.startswith("#"):
+                return "#" + prefix + href[1:]
+            file_part, _, frag = href.partition("#")
+            target = self.by_path.get((lesson.path.parent / file_part).resolve())
+            if target is None or target.key not in present:
+                return None
+            return "#" + anchor(target) + (f"--{frag}" if frag else "")
+
         ctx = self.context()
-        ctx.image = lambda src: (lesson.path.parent / src).resolve().as_uri()
-        ctx.link = lambda href: (href if ":" in href else ("#" + lesson.key.replace("/", "--") + "--" + href[1:]
-                                                            if href.startswith("#") else None))
-        return markup.render(lesson.body, path=lesson.path, report=report, ctx=ctx, audience=audience,
-                             medium="print", offset=lesson.body_line).html
+        ctx.image = lambda src: src if re.match(r"^[a-z]+:", src) else (lesson.path.parent / src).resolve().as_uri()
+        ctx.link = link
+        out = markup.render(lesson.body, path=lesson.path, report=report, ctx=ctx, audience=audience,
+                            medium="print", offset=lesson.body_line)
+        html = HTML_ID.sub(lambda m: f'id="{prefix}{m.group(1)}"', out.html)
+        answers = tuple(tuple(LETTERS[i] for i, c in enumerate([c for c in (q.get("choices") or []) if c])
+                              if c.get("correct")) for _, q in out.state.questions if q)
+        rendered = RenderedLesson(html, answers)
+        self._lessons[key] = rendered
+        return rendered
 
     def common(self):
         ctx = self.context()
         return dict(course=self.course, inline=lambda t: markup.render_inline(t, ctx), term_id=term_id,
-                    ref_id=ref_id, pdf_date=pdf_date(self.course), lang=self.course.lang,
-                    css=(self.templates / "pdf" / "print.css").resolve().as_uri(),
-                    fonts=(self.templates.parent / "fonts").resolve().as_uri())
+                    ref_id=ref_id, pdf_date=pdf_date(self.course), lang=self.course.lang, anchor=anchor,
+                    letters=LETTERS, handout_name=handout_name)
+
+    def job(self, name: str, template: str, source: str, header: str | None = None, **context) -> PdfJob:
+        html = render_template(self.env, template, **self.common(), header=header or self.course.title, **context)
+        # A link whose target is not in this document (a heading of a lesson printed elsewhere) becomes
+        # plain text: WeasyPrint would otherwise warn about the missing anchor.
+        ids = set(HTML_ID.findall(html))
+        html = HTML_HREF.sub(lambda m: m.group(0) if m.group(1) in ids else "", html)
+        return PdfJob(name, html, (self.templates / "pdf").resolve().as_uri() + "/", source)
 
     def jobs(self, report) -> list[PdfJob]:
-        jobs = []
-        base = (self.templates / "pdf").resolve().as_uri() + "/"
-        for module in self.course.modules:
-            lessons = [(lesson, self.lesson_html(lesson, "trainee", report)) for lesson in module.lessons]
-            terms, refs = used_terms_and_refs(self.course, module.lessons)
-            html = render_template(self.env, "pdf/handout.html", module=module, lessons=lessons,
-                                   terms=terms, refs=refs, **self.common())
-            jobs.append(PdfJob(handout_name(module), html, base, self.course.source.name + "/" + module.folder))
-        for edition in self.course.editions:
-            lessons = {lesson.key: self.lesson_html(lesson, "facilitator", report) for lesson in edition.lessons}
-            html = render_template(self.env, "pdf/guide.html", edition=edition, lessons=lessons,
-                                   assessment=self.course.assessment, **self.common())
-            jobs.append(PdfJob(f"facilitator-guide-{edition.id}.pdf", html, base, "modules/course.yaml"))
-        return jobs
+        course = self.course
+        course_yaml = course.source.name + "/course.yaml"
+        out = [self.handout(module, report) for module in course.modules]
+        if not whole_course(course):  # `build.py --module`: the other documents need every module
+            return out
+        out.append(self.reader(report))
+        if course.assessment:
+            for kind in ("pre", "post"):
+                out.append(self.job(f"{kind}-test.pdf", "pdf/test.html", course.source.name + "/assessment.yaml",
+                                    test=course.assessment, kind=kind))
+        for edition in course.editions:
+            out.append(self.guide(edition, report))
+            out.append(self.job(agenda_name(edition), "pdf/agenda.html", course_yaml, edition=edition))
+            if course.assessment:
+                out.append(self.job(evaluation_name(edition), "pdf/evaluation.html", course_yaml, edition=edition,
+                                    evaluation=course.assessment))
+            out.append(self.job(attendance_name(edition), "pdf/attendance.html", course_yaml, edition=edition,
+                                rows=ATTENDANCE_ROWS))
+            out.append(self.job(certificate_name(edition), "pdf/certificate.html", course_yaml, edition=edition,
+                                participants=(None,), learning_minutes=learning_minutes(edition)))
+        return out
+
+    def named_certificates(self, participants) -> list[PdfJob]:
+        """One certificate per participant, for each edition. Never cached: the names are personal data."""
+        return [self.job(named_certificates_name(edition), "pdf/certificate.html", self.course.source.name + "/course.yaml",
+                         edition=edition, participants=tuple(participants), learning_minutes=learning_minutes(edition))
+                for edition in self.course.editions] if participants else []
+
+    def handout(self, module: Module, report) -> PdfJob:
+        present = frozenset(lesson.key for lesson in module.lessons)
+        lessons = [(lesson, self.lesson(lesson, "trainee", present, report)) for lesson in module.lessons]
+        terms, refs = used_terms_and_refs(self.course, module.lessons)
+        return self.job(handout_name(module), "pdf/handout.html", self.course.source.name + "/" + module.folder,
+                        module=module, lessons=lessons, terms=terms, refs=refs)
+
+    def reader(self, report) -> PdfJob:
+        present = frozenset(lesson.key for lesson in self.course.lessons)
+        modules = [(module, [(lesson, self.lesson(lesson, "trainee", present, report)) for lesson in module.lessons])
+                   for module in self.course.modules]
+        terms, refs = used_terms_and_refs(self.course, self.course.lessons)
+        return self.job(reader_name(), "pdf/reader.html", self.course.source.name + "/course.yaml",
+                        modules=modules, terms=terms, refs=refs)
+
+    def guide(self, edition: Edition, report) -> PdfJob:
+        present = frozenset(lesson.key for lesson in edition.lessons)
+        lessons = {lesson.key: self.lesson(lesson, "facilitator", present, report) for lesson in edition.lessons}
+        plans = {(day.number, i): lesson_plan(s.lesson, s.start, s.minutes)
+                 for day in edition.days for i, s in enumerate(day.sessions) if s.lesson}
+        first_session = {}
+        for day in edition.days:
+            for i, s in enumerate(day.sessions):
+                if s.lesson:
+                    first_session.setdefault(s.lesson.key, (day.number, i))
+        modules = {m.id: m for m in self.course.modules}
+        materials = materials_by_lesson(edition.lessons)
+        by_day = {day.number: _unique(m for s in day.sessions if s.lesson for m in materials[s.lesson.key])
+                  for day in edition.days}
+        terms, refs = used_terms_and_refs(self.course, edition.lessons)
+        header = self.course.title + " · " + i18n.gettext_for(self.course.lang)("Facilitator guide")
+        return self.job(guide_name(edition), "pdf/guide.html", self.course.source.name + "/course.yaml", header,
+                        edition=edition, lessons=lessons, plans=plans, modules=modules, first_session=first_session,
+                        materials=materials, materials_by_day=by_day, assessment=self.course.assessment,
+                        terms=terms, refs=refs, documents=print_list(self.course, edition))
+
+
+def whole_course(course: Course) -> bool:
+    """False when the course was loaded for one module only (the editions then name missing modules)."""
+    return all(course.module(lesson.module_id) for edition in course.editions for lesson in edition.lessons)
+
+
+def learning_minutes(edition: Edition) -> int:
+    return sum(s.minutes for day in edition.days for s in day.sessions if s.lesson)
+
+
+def materials_by_lesson(lessons) -> dict:
+    """Lesson key -> the materials to prepare: the lesson's own, then each activity's, without repeats."""
+    return {lesson.key: _unique(list(lesson.materials) + activity_materials(lesson)) for lesson in lessons}
+
+
+def _unique(items) -> list[str]:
+    seen, out = set(), []
+    for item in items:
+        if item.lower() not in seen:
+            seen.add(item.lower())
+            out.append(item)
+    return out
+
+
+def activity_materials(lesson: Lesson) -> list[str]:
+    import yaml
+    items = []
+    lines = lesson.body.splitlines()
+    for i, line in enumerate(lines):
+        m = markup.HEADER.match(line)
+        if not m or m.group(2).lower() != "activity":
+            continue
+        options = []
+        for text in lines[i + 1:]:
+            if not text.startswith("    ") or not text.strip():
+                break
+            options.append(text[4:])
+        try:
+            data = yaml.safe_load("\n".join(options)) if options else None
+        except yaml.YAMLError:
+            continue
+        if isinstance(data, dict) and isinstance(data.get("materials"), list):
+            items += [str(x) for x in data["materials"] if x not in (None, "")]
+    return items
+
+
+@dataclass(frozen=True)
+class PrintItem:
+    """One document in the guide's printing checklist."""
+
+    name: str
+    what: str
+    copies: str
+
+
+def print_list(course: Course, edition: Edition) -> list[PrintItem]:
+    """What to print before the course, and how many copies (the template translates the words)."""
+    modules = []
+    for lesson in edition.lessons:
+        module = course.module(lesson.module_id)
+        if module and module not in modules:
+            modules.append(module)
+    items = [PrintItem(agenda_name(edition), "agenda", "trainee")]
+    items += [PrintItem(handout_name(m), "handout:" + str(m.number), "trainee") for m in modules]
+    if course.assessment:
+        items += [PrintItem("pre-test.pdf", "pre-test", "trainee"), PrintItem("post-test.pdf", "post-test", "trainee"),
+                  PrintItem(evaluation_name(edition), "evaluation", "trainee")]
+    items += [PrintItem(attendance_name(edition), "attendance", "one"),
+              PrintItem(certificate_name(edition), "certificate", "trainee"),
+              PrintItem(guide_name(edition), "guide", "facilitator")]
+    return items
 
 
 def used_terms_and_refs(course: Course, lessons) -> tuple[list, list]:
@@ -129,16 +340,17 @@ def lay_out(job: PdfJob, roots: list) -> tuple[str, bytes | None, list[str], str
 
 
 def render_pdfs(jobs: list[PdfJob], roots: list, report, workers: int | None = None) -> dict[str, bytes]:
-    """Lay out every job, in parallel across the machine's cores."""
+    """Lay out every job, in parallel across the machine's cores, longest first."""
     files: dict[str, bytes] = {}
     workers = workers or min(len(jobs), os.cpu_count() or 1) or 1
+    ordered = sorted(jobs, key=lambda j: -len(j.html))  # the big ones start first, so cores stay busy
     if workers == 1 or len(jobs) <= 1:
-        results = [lay_out(job, roots) for job in jobs]
+        results = [lay_out(job, roots) for job in ordered]
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(lay_out, jobs, [roots] * len(jobs)))
+            results = list(pool.map(lay_out, ordered, [roots] * len(ordered)))
     by_name = {job.name: job for job in jobs}
-    for name, pdf, warnings, fatal in results:
+    for name, pdf, warnings, fatal in sorted(results, key=lambda r: r[0]):
         job = by_name[name]
         for w in warnings:
             report.warning(job.source, 1, 1, f"{name}: layout warning: {w}", "pdf-layout")
