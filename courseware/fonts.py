@@ -104,7 +104,7 @@ def subset_woff2(path: Path, codepoints: frozenset[int]) -> bytes | None:
     options.notdef_outline = True
     options.hinting = False
     options.desubroutinize = True
-    font = TTFont(path)
+    font = TTFont(path, recalcTimestamp=False)  # keep head.modified: builds must be byte-identical
     try:
         sub = subset.Subsetter(options)
         sub.populate(unicodes=sorted(wanted | (ALWAYS & cmap(path))))
@@ -143,3 +143,44 @@ def site_fonts(texts, fonts_dir: Path, folder: str = "assets/fonts") -> dict[str
         files[f"{folder}/OFL.txt"] = licence.read_bytes()
     files[f"{folder}/fonts.css"] = ("\n".join(rules) + "\n").encode("utf-8")
     return files
+
+
+# --- The glyph check: no empty boxes in any PDF ---------------------------------------------------
+
+def _key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def check_pdf(data: bytes, fonts_dir: Path) -> list[str]:
+    """Problems with the fonts of one PDF: text drawn with a font that is not vendored (a system
+    fallback, because no vendored font has the glyph) or characters missing from the font's cmap."""
+    import pypdf
+
+    families: dict[str, set[int]] = {}
+    for face in faces(fonts_dir):
+        families.setdefault(_key(face.family), set()).update(cmap(face.path))
+    problems: dict[str, None] = {}
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    for number, page in enumerate(reader.pages, 1):
+        def visit(text, cm, tm, font, size, number=number):
+            if not text or not text.strip() or font is None:
+                return
+            base = str(font.get("/BaseFont", "")).lstrip("/").split("+", 1)[-1]
+            key = _key(base)
+            family = max((f for f in families if key.startswith(f)), key=len, default=None)
+            if family is None:
+                problems[f"page {number}: {text.strip()[:30]!r} is drawn with {base}, a font that is not in fonts/ "
+                         "(no vendored font has these characters)"] = None
+                return
+            for char in text:
+                if needs_glyph(char) and not char.isspace() and ord(char) not in families[family]:
+                    problems[f"page {number}: {describe(char)} has no glyph in {base}"] = None
+        page.extract_text(visitor_text=visit)
+    return list(problems)
+
+
+def text_of_html(document: str) -> str:
+    """The text an HTML document shows (tags and scripts dropped, entities decoded)."""
+    import html as html_lib
+    document = re.sub(r"<(script|style|head)\b.*?</\1\s*>", " ", document, flags=re.S | re.I)
+    return html_lib.unescape(TAG.sub(" ", document))

@@ -280,3 +280,26 @@ def translation_report(versions: dict, report) -> str:
     """The per-language report written to output/translation-report.txt."""
     parts = [r.format(report) for lang, (_, r) in versions.items() if lang != SOURCE]
     return "\n\n".join(parts) + "\n" if parts else "English only: nothing to translate.\n"
+
+
+def check_glyphs(jobs: list, pdfs: dict, fonts_dir: Path, report, workers: int | None = None) -> None:
+    """Fail the build on any character no vendored font can draw, before and after layout (no empty boxes)."""
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+    for job in jobs:
+        gaps = fonts.missing_glyphs(fonts.text_of_html(job.html), fonts_dir)
+        if gaps:
+            report.error(job.source, 1, 1, f"{job.name}: no font in fonts/ has a glyph for "
+                         f"{', '.join(fonts.describe(c) for c in gaps[:8])}{' ...' if len(gaps) > 8 else ''}",
+                         "missing-glyph")
+    names = [job.name for job in jobs if job.name in pdfs]
+    workers = max(1, min(workers or os.cpu_count() or 1, len(names)))
+    if workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(fonts.check_pdf, [pdfs[n] for n in names], [fonts_dir] * len(names)))
+    else:
+        results = [fonts.check_pdf(pdfs[n], fonts_dir) for n in names]
+    sources = {job.name: job.source for job in jobs}
+    for name, problems in zip(names, results):
+        for problem in problems[:10]:
+            report.error(sources[name], 1, 1, f"{name}: {problem}", "missing-glyph")
