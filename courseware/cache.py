@@ -156,9 +156,9 @@ class RenderMemo:
             return digest
         return repr(value)
 
-    def key(self, text, path, ctx, audience, medium, offset, expand_terms) -> str:
+    def key(self, text, path, ctx, options: dict) -> str:
         h = hashlib.sha256()
-        for part in (builder_version(), str(path), audience, medium, str(offset), str(expand_terms)):
+        for part in (builder_version(), str(path), repr(sorted(options.items()))):
             h.update(part.encode("utf-8") + b"\0")
         for f in dataclasses.fields(ctx):
             value = getattr(ctx, f.name)
@@ -167,8 +167,9 @@ class RenderMemo:
         h.update(text.encode("utf-8"))
         return h.hexdigest()
 
-    def render(self, text, *, path, report, ctx, audience="trainee", medium="web", offset=0, expand_terms=True):
-        key = self.key(text, path, ctx, audience, medium, offset, expand_terms)
+    def render(self, text, *, path, report, ctx, **options):
+        """Same arguments as markup.render (audience, medium, offset, ...: all part of the key)."""
+        key = self.key(text, path, ctx, options)
         document = str(path) != "<inline>"
         entry = self._find(key, ctx)
         if entry is not None:
@@ -184,8 +185,7 @@ class RenderMemo:
         traced = dataclasses.replace(ctx, **{f.name: _Traced(f.name, getattr(ctx, f.name), calls)
                                               for f in dataclasses.fields(ctx) if callable(getattr(ctx, f.name))})
         recorder = _RecordingReport(report)
-        rendered = self.original(text, path=path, report=recorder, ctx=traced, audience=audience, medium=medium,
-                                 offset=offset, expand_terms=expand_terms)
+        rendered = self.original(text, path=path, report=recorder, ctx=traced, **options)
         rendered.state.report = report
         self.misses += 1
         if document:
