@@ -263,6 +263,7 @@ class Session:
             scratch = Report(report.root)
             if self.progress is not None:
                 self.progress.pdfs_started([job.name for job in stale], len(jobs) - len(stale))
+            import weasyprint  # noqa: F401 - imported once here, the forked PDF workers inherit it
             fresh = render_pdf.render_pdfs(stale, roots, scratch, workers)
             if self.progress is not None:
                 self.progress.pdfs_finished()
