@@ -38,6 +38,11 @@ def parser() -> argparse.ArgumentParser:
                    help="project root (default: the folder of build.py)")
     p.add_argument("--output", type=Path, help="output folder (default: ROOT/output)")
     p.add_argument("--jobs", type=int, metavar="N", help="PDFs laid out in parallel (default: one per core)")
+    p.add_argument("--participants", type=Path, metavar="FILE.csv",
+                   help="also fill one certificate per participant, from a CSV file with a 'name' column (and "
+                        "optionally 'organisation'), into output/pdf/certificates-<edition>-named.pdf. Keep the file "
+                        "outside the repository: the names are personal data and are never written to the "
+                        "repository, to output/html or to the build caches")
     p.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
     p.add_argument("--port", type=int, default=8000, help="for 'serve': the port on 127.0.0.1 (0: any free port)")
     p.add_argument("--title", help="for 'new': the title (default: made from NAME)")
@@ -59,8 +64,14 @@ def main(argv=None) -> int:
     if args.module and not _module_exists(root, args.module):
         print(f"build.py: error: no module '{args.module}' in modules/", file=sys.stderr)
         return 2
+    if args.participants and (args.html_only or args.command not in ("build", "check")):
+        print("build.py: error: --participants needs a build that makes PDFs", file=sys.stderr)
+        return 2
+    if args.participants and not args.participants.is_file():
+        print(f"build.py: error: participants file not found: {args.participants}", file=sys.stderr)
+        return 2
     options = Options(html=not args.pdf_only, pdf=not args.html_only, module=args.module, clean=args.clean,
-                      check_only=args.command == "check", workers=args.jobs)
+                      check_only=args.command == "check", workers=args.jobs, participants=args.participants)
     if args.command == "serve":
         from .serve import serve
         return serve(root, options, args.output.resolve() if args.output else None, port=args.port,

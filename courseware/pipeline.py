@@ -10,6 +10,7 @@ from pathlib import Path
 from . import cache
 from .load import load_course
 from .pages import handout_name
+from .certificates import read_participants
 from .problems import Report
 from .render_html import SiteRenderer
 from .render_pdf import PdfRenderer, render_pdfs
@@ -29,6 +30,7 @@ class Options:
     check_only: bool = False
     workers: int | None = None
     progress: object = None  # a progress.Progress to show work as it happens; None is silent
+    participants: Path | None = None  # CSV for named certificates: personal data, never cached (issue 5)
 
 
 @dataclass
@@ -70,6 +72,7 @@ def _build(root: Path, options: Options, output: Path) -> Result:
     if course is None:
         return result
     validate(course, report)
+    people = read_participants(options.participants, report) if options.participants else ()
     if report.errors or options.check_only:
         return result
     files: dict[str, bytes] = {}
@@ -78,6 +81,10 @@ def _build(root: Path, options: Options, output: Path) -> Result:
             pdfs = cache.render_pdfs(PdfRenderer(course, templates).jobs(report), [root, TOOL_ROOT], report,
                                options.workers)
             files.update({f"pdf/{name}": data for name, data in pdfs.items()})
+            if people:  # laid out outside the cache, so that no copy of the names is kept
+                named = PdfRenderer(course, templates).named_certificates(people)
+                files.update({f"pdf/{name}": data for name, data in
+                              render_pdfs(named, [root, TOOL_ROOT], report, options.workers).items()})
             for module in course.modules:  # the trainee site links to its own copy of each handout
                 name = handout_name(module)
                 if name in pdfs:
