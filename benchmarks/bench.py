@@ -84,18 +84,22 @@ def phase_weasyprint(root: Path, output: Path, handout: str) -> dict:
         raise SystemExit("the build laid out no PDFs")
     except Captured as done:
         jobs = done.jobs
-    times = {}
+    times, cpus = {}, {}
     for job in jobs:
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         weasyprint.HTML(string=job.html, base_url=job.base_url).write_pdf(pdf_variant="pdf/ua-1")
         times[job.name] = time.perf_counter() - started
+        cpus[job.name] = time.process_time() - started_cpu
     return {"all": sum(times.values()), "count": len(times), "handout": times.get(handout),
-            "largest": max(times.items(), key=lambda kv: kv[1]), **memory()}
+            "handout_cpu": cpus.get(handout), "largest": max(times.items(), key=lambda kv: kv[1]), **memory(),
+            "cpu": sum(cpus.values())}
 
 
 def memory() -> dict:
-    return {"rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            "child_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+    """Peak memory of this process and of its largest child, and the CPU time both used."""
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"rss_mb": me.ru_maxrss / 1024, "child_rss_mb": children.ru_maxrss / 1024,
+            "cpu": me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime}
 
 
 def run(*args) -> dict:
@@ -166,7 +170,8 @@ def measure(name: str, root: Path, work: Path) -> list[tuple[str, str, str]]:
     def row(label, figures, note=""):
         memory_note = f"{figures['rss_mb']:.0f} MB" + (f" (PDF worker {figures['child_rss_mb']:.0f} MB)"
                                                         if figures.get("child_rss_mb") else "")
-        line = (label, f"{figures['seconds']:.1f} s", memory_note, note)
+        line = (label, f"{figures['seconds']:.1f} s", f"{figures['cpu']:.1f} s", memory_note, note,
+                f"{os.getloadavg()[0]:.1f}")
         rows.append(line)
         print(" | ".join(line), flush=True)
 
@@ -198,7 +203,7 @@ def measure(name: str, root: Path, work: Path) -> list[tuple[str, str, str]]:
     row("WeasyPrint alone, all PDFs one after another", alone,
         f"{alone['count']} PDFs; / {cores} cores = {alone['all'] / cores:.1f} s; largest: "
         f"{alone['largest'][0]} {alone['largest'][1]:.1f} s")
-    alone["seconds"] = alone["handout"] or 0.0
+    alone["seconds"], alone["cpu"] = alone["handout"] or 0.0, alone["handout_cpu"] or 0.0
     row(f"WeasyPrint alone, the edited lesson's handout ({handout})", alone)
     return rows
 
@@ -219,7 +224,7 @@ def main() -> int:
         return 0
     print(f"# Benchmark: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, Python "
           f"{sys.version.split()[0]}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
-    print("step | time | peak memory | notes")
+    print("step | wall time | CPU time | peak memory | notes | load average after")
     with tempfile.TemporaryDirectory(prefix="courseware-bench-") as tmp:
         tmp = Path(tmp)
         if not args.skip_shipped:
