@@ -1,0 +1,133 @@
+"""Page layout, checked on WeasyPrint's own page boxes: no heading alone at the bottom of a page, and
+activities, worksheets, boxes and table rows never split across pages when they fit on one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import COURSES, ROOT
+
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6", "caption"}
+KEEP_WITH_NEXT = {"block-head", "block-label", "block-title", "kicker", "keep"}
+UNSPLIT = {"activity", "discussion", "case-study", "callout", "key-points", "worksheet", "quiz-question", "box",
+           "agenda-day", "certificate", "open-question"}
+PAGE_HEIGHT = 257 / 25.4 * 72 * 0.95  # A4 minus the margins, in points, with a little slack
+
+
+def classes(element) -> set:
+    return set((element.get("class") or "").split()) if element is not None else set()
+
+
+def lay_out(root: Path, names=None) -> dict:
+    """{pdf name: WeasyPrint Document} for the course at `root`, rendered but not written."""
+    import weasyprint
+
+    from courseware.fetch import ProjectFetcher
+    from courseware.load import load_course
+    from courseware.problems import Report
+    from courseware.render_pdf import PdfRenderer
+    report = Report(root)
+    course = load_course(root, report)
+    jobs = PdfRenderer(course, ROOT / "templates").jobs(report)
+    assert not report.errors
+    return {job.name: weasyprint.HTML(string=job.html, base_url=job.base_url,
+                                      url_fetcher=ProjectFetcher([root, ROOT])).render()
+            for job in jobs if names is None or job.name in names}
+
+
+def body_of(page):
+    return next(b for b in page._page_box.children if getattr(b, "element_tag", None) == "html")
+
+
+def last_line_chain(box, chain=()):
+    """The boxes that contain the last line of text on the page, outermost first."""
+    from weasyprint.formatting_structure import boxes
+    found = None
+    for child in getattr(box, "children", []):
+        if isinstance(child, boxes.LineBox):
+            found = (*chain, box)
+        elif hasattr(child, "children"):
+            found = last_line_chain(child, (*chain, box)) or found
+    return found
+
+
+def headings_at_page_bottom(document) -> list[str]:
+    problems = []
+    for number, page in enumerate(document.pages[:-1], 1):
+        chain = last_line_chain(body_of(page)) or ()
+        for box in chain:
+            if box.element_tag in HEADINGS or classes(box.element) & KEEP_WITH_NEXT:
+                text = "".join(box.element.itertext()).strip()[:60] if box.element is not None else ""
+                problems.append(f"page {number}: '{text}' ends the page")
+                break
+    return problems
+
+
+def split_blocks(document) -> list[str]:
+    """Blocks that should stay whole but start on one page and end on another although they would fit."""
+    pages_of, height = {}, {}
+
+    def walk(box, number):
+        element = getattr(box, "element", None)
+        if element is not None and (classes(element) & UNSPLIT or box.element_tag == "tr") \
+                and box.element_tag not in ("html", "body"):
+            key = id(element)
+            if box.element_tag == "tr" or classes(element) & UNSPLIT:
+                pages_of.setdefault(key, (element, set()))[1].add(number)
+                height[key] = height.get(key, 0) + box.margin_height()
+                return
+        for child in getattr(box, "children", []):
+            walk(child, number)
+
+    for number, page in enumerate(document.pages, 1):
+        walk(body_of(page), number)
+    return [f"{'/'.join(sorted(classes(el))) or el.tag} '{''.join(el.itertext()).strip()[:50]}' on pages "
+            f"{sorted(pages)}" for key, (el, pages) in pages_of.items() if len(pages) > 1 and height[key] < PAGE_HEIGHT]
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    return lay_out(COURSES / "tiny")
+
+
+def test_no_heading_alone_at_the_bottom_of_a_page(tiny):
+    for name, document in tiny.items():
+        assert headings_at_page_bottom(document) == [], name
+
+
+def test_activities_worksheets_boxes_and_table_rows_are_not_split(tiny):
+    for name, document in tiny.items():
+        assert split_blocks(document) == [], name
+
+
+def test_the_checks_can_fail():
+    """Without the print rules, a heading is left at the bottom and a box is split: both are reported."""
+    import weasyprint
+    filler = "".join(f"<p>Paragraph {i} " + "word " * 60 + "</p>" for i in range(7))
+    html = ("<style>@page { size: A4; margin: 20mm } h2 { break-after: auto } .tall { height: 150mm; "
+            "break-inside: avoid }</style>" + filler + "<h2>Left behind</h2><div class='tall'>x</div>"
+            + filler + "<div class='box'>" + "<p>line</p>" * 15 + "</div>")
+    document = weasyprint.HTML(string=html).render()
+    assert headings_at_page_bottom(document) == ["page 1: 'Left behind' ends the page"]
+    assert len(split_blocks(document)) == 1 and split_blocks(document)[0].startswith("box 'line")
+
+
+@pytest.mark.slow
+def test_full_course_layout():
+    if not (ROOT / "modules" / "course.yaml").is_file():
+        pytest.skip("no course in modules/")
+    documents = lay_out(ROOT)
+    problems = {name: headings_at_page_bottom(d) + split_blocks(d) for name, d in documents.items()}
+    assert {k: v for k, v in problems.items() if v} == {}
+    pages = {name: len(d.pages) for name, d in documents.items()}
+    for name, count in pages.items():
+        if name.startswith(("agenda-", "attendance-", "certificate-", "pre-test", "post-test")):
+            assert count == 1, (name, count)
+        elif name.startswith("daily-evaluation-"):
+            assert count <= 5, (name, count)
+        elif name.startswith("handout-"):
+            assert 8 <= count <= 120, (name, count)
+        else:  # the guides and the reader
+            assert 20 <= count <= 700, (name, count)
