@@ -106,8 +106,10 @@ def format_day(value: dt.date, lang: str, form: str = "long") -> str:
     return format_date(value, format=form, locale=_babel_locale(lang))
 
 
-def format_number(value, lang: str) -> str:
-    return format_decimal(value, locale=_babel_locale(lang))
+def format_number(value, lang: str, pattern: str | None = None) -> str:
+    # Latin digits in every language, as Babel's dates use them too: one digit system per page. Burmese
+    # print often uses Myanmar digits (၁၂၃); whether the interface should is a question for the reviewers.
+    return format_decimal(value, format=pattern, locale=_babel_locale(lang), numbering_system="latn")
 
 
 def _babel_locale(lang: str) -> str:
@@ -121,7 +123,7 @@ def duration(minutes: int, lang: str) -> str:
     _ = gettext_for(lang)
     h, m = divmod(int(minutes), 60)
     if h and m:
-        return _("%(h)s h %(m)s min") % {"h": format_number(h, lang), "m": f"{m:02d}"}
+        return _("%(h)s h %(m)s min") % {"h": format_number(h, lang), "m": format_number(m, lang, "00")}
     if h:
         return _("%(h)s h") % {"h": format_number(h, lang)}
     return _("%(m)s min") % {"m": format_number(m, lang)}

@@ -18,8 +18,11 @@ THRESHOLD = 0.95  # the detector's documented operating point: above it, text is
 
 @functools.lru_cache(maxsize=1)
 def _detector():
-    from myanmartools import ZawgyiDetector
-    return ZawgyiDetector()
+    import warnings
+    with warnings.catch_warnings():  # myanmartools 1.2 loads its model with a deprecated importlib call
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from myanmartools import ZawgyiDetector
+        return ZawgyiDetector()
 
 
 def is_zawgyi(text: str) -> bool:
