@@ -25,7 +25,7 @@ from .model import Course, Edition, Lesson, Module
 from .pages import handout_name
 from .render_html import ref_id, term_id
 from .templating import environment, render_template
-from .timing import lesson_plan
+from .timing import session_plan
 
 log = logging.getLogger(__name__)
 
@@ -206,7 +206,7 @@ class PdfRenderer:
     def guide(self, edition: Edition, report) -> PdfJob:
         present = frozenset(lesson.key for lesson in edition.lessons)
         lessons = {lesson.key: self.lesson(lesson, "facilitator", present, report) for lesson in edition.lessons}
-        plans = {(day.number, i): lesson_plan(s.lesson, s.start, s.minutes)
+        plans = {(day.number, i): session_plan(s)
                  for day in edition.days for i, s in enumerate(day.sessions) if s.lesson}
         first_session = {}
         for day in edition.days:
@@ -222,7 +222,8 @@ class PdfRenderer:
         return self.job(guide_name(edition), "pdf/guide.html", self.course.source.name + "/course.yaml", header,
                         edition=edition, lessons=lessons, plans=plans, modules=modules, first_session=first_session,
                         materials=materials, materials_by_day=by_day, assessment=self.course.assessment,
-                        terms=terms, refs=refs, documents=print_list(self.course, edition))
+                        terms=terms, refs=refs, documents=print_list(self.course, edition),
+                        attendance_rows=ATTENDANCE_ROWS)
 
 
 def whole_course(course: Course) -> bool:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import yaml
 
+from .load import RECAP_MINUTES
 from .markup import CITATION, CLOSER, FENCE, HEADER
 from .model import Lesson
 
@@ -29,7 +30,7 @@ WORD = re.compile(r"\w+")
 class Step:
     """One row of a timing plan."""
 
-    kind: str  # input | case-study | activity | discussion | worksheet | quiz | wrap-up
+    kind: str  # recap | input | case-study | activity | discussion | worksheet | quiz | wrap-up
     title: str
     minutes: int
     start: int = 0  # minutes after midnight
@@ -146,14 +147,24 @@ def _plain(text: str) -> str:
     return re.sub(r"[*_`]", "", text).strip()
 
 
-def lesson_plan(lesson: Lesson, start: int, slot: int | None = None) -> TimingPlan:
-    """The timing plan of `lesson` run from `start` (minutes after midnight) for `slot` minutes."""
+def session_plan(session) -> TimingPlan:
+    """The timing plan of an agenda session that teaches a lesson."""
+    return lesson_plan(session.lesson, session.start, session.minutes, session.read_beforehand)
+
+
+def lesson_plan(lesson: Lesson, start: int, slot: int | None = None, read_beforehand: bool = False) -> TimingPlan:
+    """The timing plan of `lesson` run from `start` (minutes after midnight) for `slot` minutes.
+
+    When trainees read the lesson beforehand, the input is replaced by a recap of the reading."""
     parts = outline(lesson.body)
+    if read_beforehand:
+        parts = [_Part("recap", "", minutes=RECAP_MINUTES)] + [p for p in parts if p.kind not in INPUT]
     inputs = [p for p in parts if p.kind in INPUT]
-    if not inputs and lesson.teaching_minutes:
+    if not inputs and lesson.teaching_minutes and not read_beforehand:
         inputs = [_Part("input", "")]
         parts.insert(0, inputs[0])
-    for p, m in zip(inputs, _share(lesson.teaching_minutes, [max(p.words, 1) for p in inputs])):
+    for p, m in zip(inputs, _share(0 if read_beforehand else lesson.teaching_minutes,
+                                   [max(p.words, 1) for p in inputs])):
         p.minutes = m
     timed = sum(p.minutes for p in parts if p.kind in TIMED_BLOCKS and p.minutes)
     rest = max(lesson.activity_minutes - timed, 0)

@@ -130,3 +130,17 @@ def test_no_worksheet_or_quiz_leaves_a_wrap_up(make_course):
 def test_share_is_exact_in_whole_minutes(total, weights, expected):
     assert _share(total, weights) == expected
     assert sum(_share(total, weights)) == total
+
+
+def test_a_lesson_read_beforehand_starts_with_a_recap_and_keeps_the_activities(make_course):
+    root = make_course(minimal_course(**{"modules/01-mod/01-one.md": LESSON.format(teaching=20, activity=40)}))
+    lesson = load_course(root, Report(root)).lessons[0]
+    plan = lesson_plan(lesson, 9 * 60, 50, read_beforehand=True)
+    assert rows(plan) == [
+        ("09:00", 10, "recap", "", None),
+        ("09:10", 20, "activity", "Build a tree", "small groups"),
+        ("09:30", 10, "discussion", "What did we learn?", "plenary"),
+        ("09:40", 5, "worksheet", "My plan", None),
+        ("09:45", 5, "quiz", "Check yourself", None),
+    ]
+    assert not plan.scaled
