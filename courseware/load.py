@@ -251,7 +251,19 @@ def build_editions(raw_course, editions_data, modules, path: Path, report: Repor
                              f"after the day's end at {hhmm(day['end'])} (overrun of {clock - day['end']} minutes)",
                              "day-overrun")
             days.append(Day(di + 1, day["title"], day["start"], day["end"], tuple(sessions)))
-        out.append(Edition(ed["id"], ed["title"], ed.get("summary"), tuple(days)))
+        self_study = []
+        in_agenda = {s.lesson.key for d in days for s in d.sessions if s.lesson}
+        for i, ref in enumerate(ed.get("self_study") or []):
+            ipos = raw_ed["self_study"].line_of(i) if hasattr(raw_ed.get("self_study"), "line_of") else raw_ed.pos
+            if ref not in lessons:
+                report.error(path, ipos[0], ipos[1], f"self_study names unknown lesson '{ref}'"
+                             f"{did_you_mean(ref, lessons)}", "unknown-lesson")
+            elif ref in in_agenda:
+                report.error(path, ipos[0], ipos[1], f"self_study lesson '{ref}' is also in the agenda of "
+                             f"'{ed['id']}'", "duplicate-id")
+            else:
+                self_study.append(lessons[ref])
+        out.append(Edition(ed["id"], ed["title"], ed.get("summary"), tuple(days), tuple(self_study)))
     return tuple(out)
 
 

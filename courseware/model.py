@@ -101,6 +101,7 @@ class Edition:
     title: str
     summary: str | None
     days: tuple[Day, ...]
+    self_study: tuple = ()  # lessons worked through outside the agenda
 
     @property
     def lessons(self) -> list[Lesson]:

@@ -187,6 +187,8 @@ EDITION = Schema("edition", [
     Field("title", "str", "The edition's title, for example '5-day training course'.", required=True),
     Field("summary", "str", "Who the edition is for and what it covers."),
     Field("days", ListOf(DAY), "The days, in order.", required=True),
+    Field("self_study", "strlist", "Lessons ('module-id/lesson-id') trainees work through on their own in this "
+          "edition, outside the agenda.", default=[]),
 ])
 
 COURSE = Schema("course", [

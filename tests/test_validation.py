@@ -135,3 +135,14 @@ def test_read_beforehand_session_is_recap_plus_activities(make_course, run):
     assert (session.minutes, session.read_beforehand) == (30 + 10, True)
     assert session.note.startswith("Read beforehand: trainees read this lesson the evening before.")
     assert not report.problems
+
+
+def test_self_study_lessons_are_checked(make_course, run):
+    course = COURSE_YAML + "    self_study: [mod/onne]\n"
+    code, text = check(make_course, run, **{"modules/course.yaml": course})
+    assert code == 1
+    assert "modules/course.yaml:16:18: error: self_study names unknown lesson 'mod/onne' (did you mean 'mod/one'?)" \
+        in text
+    course = COURSE_YAML + "    self_study: [mod/one]\n"
+    code, text = check(make_course, run, **{"modules/course.yaml": course})
+    assert "self_study lesson 'mod/one' is also in the agenda of 'short' [duplicate-id]" in text
