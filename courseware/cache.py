@@ -15,6 +15,9 @@ Both are cached here, keyed by a hash of *everything* they read, so a cached res
   images: everything under modules/, templates/ and fonts/ that is not a source text) and the
   builder version. A PDF whose key is unchanged is not laid out again.
 
+- A few other expensive functions whose result depends only on their arguments (cutting font subsets,
+  see PURE_FUNCTIONS) are kept the same way, files among their arguments hashed by content.
+
 Page templates are cheap and always applied, so a page always reflects the current templates,
 navigation and glossary. The result is byte-identical to a clean build by construction; tests prove
 it on sequences of edits, renames and deletions (tests/test_incremental.py).
@@ -211,6 +214,72 @@ class RenderMemo:
             del variants[:-self.VARIANTS]
 
 
+# --- Other expensive, deterministic functions --------------------------------------------------
+
+# Functions whose result depends only on their arguments (files by content), worth keeping between
+# builds: cutting font subsets takes longer than rendering a whole course. (module, function name);
+# one that does not exist (yet) is skipped.
+PURE_FUNCTIONS = (("courseware.fonts", "subset_woff2"),)
+
+
+class FunctionMemo:
+    """Results of PURE_FUNCTIONS, keyed by the builder version, the function and its arguments."""
+
+    def __init__(self, previous: dict | None = None):
+        self.previous = previous or {}
+        self.used: dict[str, object] = {}
+        self.hits = self.misses = 0
+
+    def wrap(self, fn):
+        @functools.wraps(fn)
+        def memoized(*args, **kwargs):
+            key = self.key(fn, args, kwargs)
+            if key in self.used or key in self.previous:
+                self.hits += 1
+                value = self.used[key] if key in self.used else self.previous[key]
+            else:
+                self.misses += 1
+                value = fn(*args, **kwargs)
+            self.used[key] = value
+            return value
+        memoized.unwrapped = fn
+        return memoized
+
+    @staticmethod
+    def key(fn, args, kwargs) -> str:
+        h = hashlib.sha256(f"{builder_version()} {fn.__module__}.{fn.__qualname__}\n".encode())
+        for arg in list(args) + sorted(kwargs.items()):
+            h.update(_argument_digest(arg) + b"\0")
+        return h.hexdigest()
+
+
+def _argument_digest(value) -> bytes:
+    if isinstance(value, Path):
+        content = file_hash(value) if value.is_file() else "absent"
+        return f"path {value} {content}".encode("utf-8")
+    if isinstance(value, (set, frozenset)):
+        return repr(sorted(value, key=repr)).encode("utf-8")
+    if isinstance(value, tuple):
+        return b"(" + b",".join(_argument_digest(v) for v in value) + b")"
+    return repr(value).encode("utf-8")
+
+
+def _patch_pure_functions(memo: FunctionMemo) -> list:
+    """Route PURE_FUNCTIONS through `memo`; return what to put back afterwards."""
+    import importlib
+    restore = []
+    for module_name, name in PURE_FUNCTIONS:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        original = getattr(module, name, None)
+        if callable(original):
+            restore.append((module, name, original))
+            setattr(module, name, memo.wrap(getattr(original, "unwrapped", original)))
+    return restore
+
+
 # --- The session: caches loaded before a build, saved after a successful one ---------------------
 
 @dataclass
@@ -236,6 +305,7 @@ class Session:
         self.manifest = load_manifest(output) if use_previous else {}
         entries = _load_pickle(self.folder / "render.pickle") if self.manifest else {}
         self.memo = RenderMemo(entries)
+        self.functions = FunctionMemo(_load_pickle(self.folder / "functions.pickle") if self.manifest else {})
         if progress is not None:
             self.memo.on_document = progress.document
         self.pdf_index: dict = dict(self.manifest.get("pdfs", {})) if self.manifest else {}
@@ -320,6 +390,8 @@ class Session:
                 stale.unlink()
         entries = {**memo.previous, **memo.used} if partial else memo.used  # only what this build used
         _atomic_write(self.folder / "render.pickle", _dump_entries(entries))
+        functions = {**self.functions.previous, **self.functions.used} if partial else self.functions.used
+        _atomic_write(self.folder / "functions.pickle", _dump_entries(functions))
         manifest = {
             "format": FORMAT,
             "builder": builder_version(),
@@ -415,9 +487,12 @@ def session(output: Path, use_previous: bool = True, progress=None):
                                                          RenderMemo) else previous_render.__self__.original
     _active = s
     markup.render = s.memo.render  # validate, render_html and render_pdf all call markup.render
+    restore = _patch_pure_functions(s.functions)
     try:
         yield s
     finally:
+        for module, name, original in reversed(restore):
+            setattr(module, name, original)
         markup.render = previous_render
         _active = previous_session
 

@@ -212,3 +212,28 @@ def test_check_reports_the_same_problems_from_a_warm_cache(project, run):
     cold = run("check", "--root", project, "--clean")
     warm = run("check", "--root", project)
     assert cold == warm and cold[0] == 1 and "no-such-reference" in cold[2]
+
+
+def test_pure_functions_are_kept_between_builds(tmp_path, monkeypatch):
+    from courseware import fonts
+    from courseware.pipeline import TOOL_ROOT
+    calls = []
+    cut = getattr(fonts.subset_woff2, "__wrapped__", fonts.subset_woff2)  # without the in-process lru_cache
+
+    def counting(path, codepoints):
+        calls.append(sorted(codepoints))
+        return cut(path, codepoints)
+
+    monkeypatch.setattr(fonts, "subset_woff2", counting)
+    font = TOOL_ROOT / "fonts" / "NotoSans-Regular.ttf"
+    hello, other = frozenset(map(ord, "Hello")), frozenset(map(ord, "Other"))
+    output = tmp_path / "output"
+    with cache.session(output) as session:
+        first = fonts.subset_woff2(font, hello)
+        session.finish(tmp_path, {}, {}, False, TOOL_ROOT / "templates")
+    assert fonts.subset_woff2 is counting, "the original is put back after the build"
+    with cache.session(output) as session:
+        again = fonts.subset_woff2(font, hello)
+        fonts.subset_woff2(font, other)
+    assert again == first and first.startswith(b"wOF2")
+    assert calls == [sorted(hello), sorted(other)], "the second build took the first subset from the cache"
