@@ -241,10 +241,12 @@ def materials_by_lesson(lessons) -> dict:
 
 
 def _unique(items) -> list[str]:
-    seen, out = set(), []
+    """Items without repeats; an item already said inside an earlier one ('markers' after 'paper and
+    markers') is a repeat too."""
+    out: list[str] = []
     for item in items:
-        if item.lower() not in seen:
-            seen.add(item.lower())
+        words = re.compile(r"(?<!\w)" + re.escape(item.lower().strip()) + r"(?!\w)")
+        if item.strip() and not any(words.search(earlier.lower()) for earlier in out):
             out.append(item)
     return out
 
