@@ -49,7 +49,7 @@ log = logging.getLogger(__name__)
 
 MANIFEST = ".manifest.json"
 CACHE = ".cache"
-FORMAT = 1  # bump when the layout of the manifest or the caches changes
+FORMAT = 2  # bump when the layout of the manifest or the caches changes
 SOURCE_SUFFIXES = {".md", ".yaml", ".yml"}  # reach a PDF only through its HTML
 PACKAGE = Path(__file__).resolve().parent
 
@@ -95,8 +95,9 @@ class RenderEntry:
     html: str
     toc: list
     state: object  # markup.DocState without path and report
-    calls: tuple  # (callback name, args, answer)
+    calls: tuple  # (callback name, args, keyword args, answer)
     problems: tuple  # (report method, args, kwargs)
+    source: str = ""  # the file rendered ("<inline>" for snippets)
 
 
 class _Traced:
@@ -105,9 +106,9 @@ class _Traced:
     def __init__(self, name, fn, calls):
         self.name, self.fn, self.calls = name, fn, calls
 
-    def __call__(self, *args):
-        answer = self.fn(*args)
-        self.calls.append((self.name, args, answer))
+    def __call__(self, *args, **kwargs):
+        answer = self.fn(*args, **kwargs)
+        self.calls.append((self.name, args, tuple(sorted(kwargs.items())), answer))
         return answer
 
 
@@ -197,13 +198,14 @@ class RenderMemo:
                 self.on_document(path, False)
         stored = copy.deepcopy(dataclasses.replace(rendered.state, path=None, report=None))
         self._keep(key, RenderEntry(rendered.html, copy.deepcopy(rendered.toc), stored, tuple(calls),
-                                    tuple(recorder.problems)))
+                                    tuple(recorder.problems), str(path)))
         return rendered
 
     def _find(self, key, ctx) -> RenderEntry | None:
         """A cached render of these inputs whose callbacks give the same answers in this context."""
         for entry in self.used.get(key, []) + self.previous.get(key, []):
-            if all(getattr(ctx, name)(*args) == answer for name, args, answer in entry.calls):
+            if all(getattr(ctx, name)(*args, **dict(kwargs)) == answer
+                   for name, args, kwargs, answer in entry.calls):
                 return entry
         return None
 
@@ -388,7 +390,12 @@ class Session:
         for stale in (self.folder / "pdf").glob("*.pdf"):
             if stale.stem not in pdfs:
                 stale.unlink()
-        entries = {**memo.previous, **memo.used} if partial else memo.used  # only what this build used
+        if partial:  # keep what this build did not need, except earlier renders of files rendered again
+            again = set(memo.documents_rendered)
+            entries = {k: v for k, v in memo.previous.items() if not any(e.source in again for e in v)}
+            entries.update(memo.used)
+        else:
+            entries = memo.used  # only what this build used
         _atomic_write(self.folder / "render.pickle", _dump_entries(entries))
         functions = {**self.functions.previous, **self.functions.used} if partial else self.functions.used
         _atomic_write(self.folder / "functions.pickle", _dump_entries(functions))

@@ -219,6 +219,14 @@ def rebuild(root: Path, options: Options, output: Path, state: LiveState, debug:
     return True
 
 
+def _shown(path: Path) -> str:
+    """A path as the author will recognise it: relative to the current folder when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def serve(root: Path, options: Options, output: Path | None = None, port: int = 8000, debug: bool = False,
           host: str = "127.0.0.1") -> int:
     """Build, serve on host:port, and rebuild on every change until Ctrl-C."""
@@ -242,7 +250,7 @@ def serve(root: Path, options: Options, output: Path | None = None, port: int = 
     thread = threading.Thread(target=server.serve_forever, name="preview-server", daemon=True)
     thread.start()
     print(f"Serving {url} (trainee site) and {url}facilitator/ (facilitator site)\n"
-          f"Watching {', '.join(os.path.relpath(p, Path.cwd()) for p in watched_paths(root))} "
+          f"Watching {', '.join(_shown(p) for p in watched_paths(root))} "
           f"for changes; press Ctrl-C to stop.", flush=True)
     stop = threading.Event()
     try:

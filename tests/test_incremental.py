@@ -237,3 +237,21 @@ def test_pure_functions_are_kept_between_builds(tmp_path, monkeypatch):
         fonts.subset_woff2(font, other)
     assert again == first and first.startswith(b"wOF2")
     assert calls == [sorted(hello), sorted(other)], "the second build took the first subset from the cache"
+
+
+def test_partial_builds_do_not_pile_up_old_renders(project):
+    """`serve` makes HTML-only builds after every save: earlier renders of an edited file are dropped."""
+    lesson = project / "modules" / "01-basics" / "01-first-steps.md"
+    path = project / "output" / cache.CACHE / "render.pickle"
+
+    def renders_of_lesson():
+        return sum(len(v) for v in pickle.loads(path.read_bytes()).values() if v[0].source == str(lesson))
+
+    build(project, Options(pdf=False))
+    first = renders_of_lesson()
+    assert first >= 2  # validation and the two sites
+    for n in range(3):
+        edit(lesson, "Compare with another group", f"Compare with another group ({n})")
+        result = build(project, Options(pdf=False))
+        assert result.stats.documents_rendered == [str(lesson)]
+        assert renders_of_lesson() == first
