@@ -33,9 +33,11 @@ class TerminalProgress(Progress):
     def __init__(self, stream=None):
         from rich.console import Console
         from rich.progress import Progress as Bar, SpinnerColumn, TextColumn, TimeElapsedColumn
+        from rich.table import Column
 
         self.console = Console(file=stream or sys.stdout)
-        self.bar = Bar(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+        self.bar = Bar(SpinnerColumn(), TimeElapsedColumn(),
+                       TextColumn("{task.description}", table_column=Column(no_wrap=True, overflow="ellipsis")),
                        console=self.console, transient=True)
         self.rendered = self.reused = 0
         self.task = None
@@ -61,8 +63,7 @@ class TerminalProgress(Progress):
 
     def pdfs_started(self, names: list[str], reused: int) -> None:
         kept = f", {reused} unchanged" if reused else ""
-        self._show(f"Laying out {len(names)} PDF{'s' * (len(names) != 1)} with WeasyPrint{kept}  "
-                   f"[dim]{escape(', '.join(names[:3]))}{' …' if len(names) > 3 else ''}[/]")
+        self._show(f"Laying out {len(names)} PDF{'s' * (len(names) != 1)} with WeasyPrint{kept}")
 
     def pdfs_finished(self) -> None:
         self._show("Writing the site and PDFs")
