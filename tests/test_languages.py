@@ -1,0 +1,371 @@
+"""Every language built: sites and PDFs in km, my, th and vi beside English, with notices, fonts and checks.
+
+One small course is written here with real Khmer, Burmese, Thai and Vietnamese text: lesson one is
+translated in every language (a draft), lesson two in none (it falls back to English), and the
+Vietnamese module overview is stale on purpose (it records the hash of an older English text).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import minimal_course
+from courseware.load import source_hash
+
+LANGS = ("km", "my", "th", "vi")
+ZWSP = "\u200b"
+
+COURSE = """\
+title: Test course
+version: "1.0"
+release_date: 2026-01-15
+publisher: Test team
+languages: [en, km, my, th, vi]
+modules: [01-mod]
+editions:
+  - id: short
+    title: Short workshop
+    days:
+      - title: "Day 1: Basics"
+        start: "09:00"
+        end: "12:30"
+        sessions:
+          - session: Welcome
+            minutes: 15
+          - lesson: mod/one
+          - break: Tea break
+            minutes: 15
+          - lesson: mod/two
+"""
+
+LESSON_TWO = """\
+---
+title: Lesson two
+teaching_minutes: 20
+activity_minutes: 10
+objectives:
+  - Learn another thing.
+key_points:
+  - Another thing.
+---
+
+## More
+
+This lesson is only in English.
+
+/// discussion | Talk
+    minutes: 10
+    group: plenary
+    checks: [1]
+
+What did you learn?
+///
+"""
+
+# Lesson one in each language: a title, one objective, a long run of unspaced script, and an activity.
+TEXT = {
+    "km": dict(title="មេរៀនទីមួយ", objective="រៀនរឿងមួយ។", point="រឿងមួយ។",
+               body="ការផ្លាស់ប្តូរទីលំនៅរបស់ពលករចំណាកស្រុកនៅក្នុងតំបន់មេគង្គគឺជាបញ្ហាសំខាន់មួយសម្រាប់អង្គការសង្គមស៊ីវិល"
+                    "ដែលធ្វើការលើសិទ្ធិមនុស្សនិងសិទ្ធិការងារហើយអាស៊ានត្រូវតែស្តាប់សំឡេងរបស់ពួកគេ។",
+               step="ពិភាក្សាជាក្រុម។", notice="ទំព័រនេះត្រូវបានបង្ហាញជាភាសាអង់គ្លេស"),
+    "my": dict(title="ပထမ သင်ခန်းစာ", objective="အရာတစ်ခုကို သင်ယူရန်။", point="အရာတစ်ခု။",
+               body="မြန်မာနိုင်ငံမှရွှေ့ပြောင်းလုပ်သားများသည်ထိုင်းနိုင်ငံတွင်အလုပ်လုပ်ကိုင်ကြပြီးသူတို့၏အခွင့်အရေးများကို"
+                    "ကာကွယ်ရန်အာဆီယံအဖွဲ့ဝင်နိုင်ငံများပူးပေါင်းဆောင်ရွက်ရန်လိုအပ်သည်။",
+               step="အုပ်စုလိုက် ဆွေးနွေးပါ။", notice="အင်္ဂလိပ်ဘာသာဖြင့် ပြထားသည်"),
+    "th": dict(title="บทเรียนที่หนึ่ง", objective="เรียนรู้หนึ่งเรื่อง", point="หนึ่งเรื่อง",
+               body="แรงงานข้ามชาติจากประเทศเพื่อนบ้านทำงานในประเทศไทยเป็นจำนวนมากและต้องการการคุ้มครองสิทธิ"
+                    "ตามมาตรฐานแรงงานระหว่างประเทศอย่างเท่าเทียมกับแรงงานไทย",
+               step="อภิปรายเป็นกลุ่ม", notice="หน้านี้แสดงเป็นภาษาอังกฤษ"),
+    "vi": dict(title="Bài học thứ nhất", objective="Học một điều.", point="Một điều.",
+               body="Người lao động di cư từ các nước láng giềng làm việc ở Thái Lan cần được bảo vệ quyền lợi theo "
+                    "các tiêu chuẩn lao động quốc tế, bình đẳng với người lao động sở tại.",
+               step="Thảo luận theo nhóm.", notice="Trang này hiển thị bằng tiếng Anh"),
+}
+LABEL = {"km": "សកម្មភាព", "my": "လှုပ်ရှားမှု", "th": "กิจกรรม", "vi": "Hoạt động"}
+DRAFT = {"km": "ការបកប្រែព្រាង", "my": "ဘာသာပြန် မူကြမ်း", "th": "คำแปลฉบับร่าง", "vi": "Bản dịch nháp"}
+STALE = {"km": "ការបកប្រែនេះហួសសម័យ", "my": "ခေတ်မမီတော့ပါ", "th": "คำแปลนี้ล้าสมัย", "vi": "Bản dịch này đã cũ"}
+
+
+def lesson_translation(lang: str, english: str) -> str:
+    t = TEXT[lang]
+    return (f"---\ntranslation_of: {source_hash(english)}\nstatus: draft\ntitle: {t['title']}\n"
+            f"objectives:\n  - {t['objective']}\nkey_points:\n  - {t['point']}\n---\n\n## {t['title']}\n\n"
+            f"{t['body']}\n\n/// activity | {t['title']}\n    minutes: 10\n    group: pairs\n    checks: [1]\n\n"
+            f"1. {t['step']}\n///\n")
+
+
+def multilingual_course() -> dict:
+    files = minimal_course(**{"modules/course.yaml": COURSE})
+    files["modules/01-mod/module.yaml"] = files["modules/01-mod/module.yaml"].replace(
+        "lessons: [01-one.md]", "lessons: [01-one.md, 02-two.md]")
+    files["modules/01-mod/02-two.md"] = LESSON_TWO
+    english = files["modules/01-mod/01-one.md"]
+    for lang in LANGS:
+        files[f"modules/01-mod/01-one.{lang}.md"] = lesson_translation(lang, english)
+        files[f"modules/home.{lang}.md"] = (f"---\ntranslation_of: {source_hash(files['modules/home.md'])}\n"
+                                            f"status: reviewed\n---\n{TEXT[lang]['body']}\n")
+        files[f"modules/01-mod/module.{lang}.yaml"] = (
+            f"translation_of: {source_hash(files['modules/01-mod/module.yaml']) if lang != 'vi' else '0123456789ab'}\n"
+            f"status: draft\ntitle: {TEXT[lang]['title']}\nobjectives: [{TEXT[lang]['objective']}]\n")
+    files["modules/glossary.km.yaml"] = (f"translation_of: {source_hash(files['modules/glossary.yaml'])}\n"
+                                         "status: draft\nterms:\n  ASEAN:\n    expansion: សមាគមប្រជាជាតិអាស៊ីអាគ្នេយ៍\n"
+                                         "    definition: អង្គការតំបន់។\n")
+    files["modules/course.th.yaml"] = (f"translation_of: {source_hash(COURSE)}\nstatus: draft\n"
+                                       "title: หลักสูตรทดสอบ\neditions:\n  short:\n    title: การประชุมสั้น\n"
+                                       "    days: ['วันที่ 1: พื้นฐาน']\nsessions:\n  Welcome: ต้อนรับ\n  Tea break: พักดื่มชา\n")
+    return files
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The multilingual course built once: (project root, output folder)."""
+    from courseware.pipeline import Options, build
+    root = tmp_path_factory.mktemp("multi")
+    for rel, text in multilingual_course().items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    out = root / "output"
+    result = build(root, Options(), out)
+    assert not result.report.errors, result.report.format()
+    return root, out
+
+
+def read(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def pdf_text(path: Path) -> str:
+    reader = PdfReader(path)
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    return unicodedata.normalize("NFC", text.replace(ZWSP, ""))
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+# --- Layout of the output ------------------------------------------------------------------------
+
+def test_english_stays_at_the_root_and_each_language_has_its_own_tree(built):
+    _, out = built
+    assert '<html lang="en">' in read(out / "html" / "index.html")
+    for lang in LANGS:
+        for folder in ("html", "facilitator"):
+            for page in ("index.html", "mod/index.html", "mod/one.html", "mod/two.html", "glossary.html"):
+                assert (out / folder / lang / page).is_file(), (folder, lang, page)
+        assert f'<html lang="{lang}">' in read(out / "html" / lang / "mod" / "one.html")
+        assert (out / "pdf" / f"handout-01-mod.{lang}.pdf").is_file()
+        assert (out / "pdf" / f"facilitator-guide-short.{lang}.pdf").is_file()
+        assert (out / "html" / lang / "handouts" / "handout-01-mod.pdf").read_bytes() == \
+            (out / "pdf" / f"handout-01-mod.{lang}.pdf").read_bytes()
+    assert (out / "pdf" / "handout-01-mod.pdf").is_file()
+
+
+def test_every_page_links_to_itself_in_every_other_language(built):
+    _, out = built
+    site = out / "html"
+    pages = [p for p in site.rglob("*.html") if "handouts" not in p.parts]
+    assert len(pages) > 40
+    for page in pages:
+        html = read(page)
+        nav = re.search(r'<nav class="language-switcher".*?</nav>', html, re.S)
+        assert nav, page
+        links = dict((lang, href) for href, lang in re.findall(r'<a href="([^"]+)" hreflang="(\w+)"', nav.group(0)))
+        here = re.search(r'<span aria-current="true" lang="(\w+)"', nav.group(0)).group(1)
+        assert set(links) | {here} == {"en", *LANGS}
+        rel = page.relative_to(site).as_posix()
+        same = rel if here == "en" else rel.split("/", 1)[1]
+        for lang, href in links.items():
+            target = (page.parent / href).resolve()
+            assert target.is_file(), (page, href)
+            expected = site / same if lang == "en" else site / lang / same
+            assert target == expected.resolve(), (page, lang, href)
+
+
+def test_interface_and_lesson_labels_are_translated(built):
+    _, out = built
+    for lang in LANGS:
+        html = read(out / "html" / lang / "mod" / "one.html")
+        assert TEXT[lang]["title"] in html and TEXT[lang]["body"] in html
+        assert LABEL[lang] in html  # the activity label, from the catalog
+        assert ">Activity<" not in html and ">Objectives<" not in html
+
+
+# --- Fallback, stale and draft marks ------------------------------------------------------------------
+
+def test_untranslated_page_falls_back_to_english_with_a_notice_in_the_readers_language(built):
+    _, out = built
+    for lang in LANGS:
+        html = read(out / "html" / lang / "mod" / "two.html")
+        assert TEXT[lang]["notice"] in html
+        assert re.search(r'<main [^>]*lang="en"', html), "English content must carry lang=en"
+        assert "This lesson is only in English." in html
+    assert "translation-notice" not in read(out / "html" / "mod" / "two.html")
+
+
+def test_draft_and_stale_marks_in_html_and_pdf(built):
+    _, out = built
+    for lang in LANGS:
+        lesson = read(out / "html" / lang / "mod" / "one.html")
+        assert DRAFT[lang] in lesson and STALE[lang] not in lesson
+        assert not re.search(r'<main [^>]*lang="en"', lesson)
+        module = read(out / "html" / lang / "mod" / "index.html")
+        assert (STALE[lang] in module) == (lang == "vi")
+    # In print, the handout opens with the notes. (Read back from Vietnamese, the one script whose text
+    # WeasyPrint's PDFs give back exactly; see test_pdf_text_survives_extraction.)
+    handout = pdf_text(out / "pdf" / "handout-01-mod.vi.pdf")
+    assert squash(DRAFT["vi"]) in squash(handout) and squash(STALE["vi"]) in squash(handout)
+    assert "Bản dịch" not in pdf_text(out / "pdf" / "handout-01-mod.pdf")
+
+
+def test_translation_report(built):
+    _, out = built
+    report = read(out / "translation-report.txt")
+    assert "km: 4 translated, 0 stale, 2 missing, of 6 sources (3 used are drafts)" in report
+    assert "th: 4 translated, 0 stale, 2 missing, of 6 sources (3 used are drafts)" in report
+    assert "vi: 2 translated, 1 stale, 3 missing, of 6 sources (2 used are drafts)" in report
+    assert re.search(r"stale +modules/01-mod/module\.vi\.yaml, draft +\(translation_of: [0-9a-f]{12}\)", report)
+    assert re.search(r"missing +modules/01-mod/02-two\.km\.md", report)
+
+
+# --- Fonts ------------------------------------------------------------------------------------------
+
+def test_site_fonts_are_woff2_subsets_covering_every_character_of_the_pages(built):
+    from fontTools.ttLib import TTFont
+    _, out = built
+    for lang in LANGS:
+        fonts = out / "html" / lang / "assets" / "fonts"
+        css = read(fonts / "fonts.css")
+        faces = re.findall(r'font-family: "([^"]+)"; font-weight: (\d+); font-style: (\w+);.*?url\("([^"]+)"\)', css)
+        assert faces and (fonts / "OFL.txt").is_file()
+        covered = set()
+        for family, weight, style, name in faces:
+            font = TTFont(fonts / name)
+            assert font.flavor == "woff2"
+            covered |= set(font.getBestCmap())
+        text = "".join(read(p) for p in (out / "html" / lang).rglob("*.html"))
+        visible = {c for c in re.sub(r"<[^>]+>", "", text) if unicodedata.category(c)[0] in "LMNPS"}
+        assert not {c for c in visible if ord(c) not in covered}, lang
+        assert any(f == {"km": "Noto Sans Khmer", "my": "Noto Sans Myanmar", "th": "Noto Sans Thai",
+                         "vi": "Noto Sans"}[lang] for f, *_ in faces)
+
+
+def test_build_fails_on_a_character_no_font_can_draw(make_course, run):
+    files = minimal_course()
+    files["modules/01-mod/01-one.md"] = files["modules/01-mod/01-one.md"].replace("Some text.", "Some text: 中文.")
+    root = make_course(files)
+    code, out, err = run("--root", root, "--pdf-only")
+    assert code == 1
+    assert re.search(r"handout-01-mod\.pdf: no font in fonts/ has a glyph for U\+4E2D CJK UNIFIED IDEOGRAPH-4E2D"
+                     r".*\[missing-glyph\]", err), err
+
+
+# --- PDFs --------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", [
+    pytest.param(lang, marks=pytest.mark.xfail(strict=True, reason=(
+        "WeasyPrint writes one ToUnicode entry per glyph, so a glyph that appears in two different "
+        "clusters (a Khmer consonant with and without its vowel sign, Thai sara am drawn as two glyphs, "
+        "Burmese medials) extracts as the text of the first cluster it was drawn in"))) if lang != "vi" else lang
+    for lang in LANGS])
+def test_pdf_text_survives_extraction(built, lang):
+    _, out = built
+    path = out / "pdf" / f"handout-01-mod.{lang}.pdf"
+    reader = PdfReader(path)
+    assert str(reader.trailer["/Root"]["/Lang"]) == lang
+    text = pdf_text(path)
+    for key in ("title", "body", "step"):
+        assert squash(TEXT[lang][key]) in squash(text), (lang, key)
+
+
+def test_khmer_and_burmese_print_html_carries_break_opportunities(built):
+    """Word boundaries from ICU become U+200B in the HTML WeasyPrint lays out (zero-width, never drawn)."""
+    for lang, expected in (("km", True), ("my", True), ("th", False), ("vi", False)):
+        job = _handout_job(built[0], lang)
+        body = job.html.split("<body", 1)[1]
+        assert (ZWSP in body) == expected, lang
+        assert ZWSP not in job.html.split("<body", 1)[0]  # never in the head (title, metadata)
+        if expected:
+            assert TEXT[lang]["body"] not in body  # the long run is broken up...
+            assert TEXT[lang]["body"] in body.replace(ZWSP, "")  # ...and nothing else changed
+
+
+def _handout_job(root: Path, lang: str):
+    from courseware import languages
+    from courseware.load import load_course
+    from courseware.pipeline import TOOL_ROOT
+    from courseware.problems import Report
+    report = Report(root)
+    course = load_course(root, report)
+    versions = {lang: languages.translate_all(course, report)[lang]}
+    [job] = [j for j in languages.pdf_jobs(versions, TOOL_ROOT / "templates", report) if j.name.startswith("handout")]
+    return job
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_pdf_lines_stay_inside_the_column(built, lang):
+    """Lay the handout out again and check that no line of text runs past the right edge of its page box."""
+    import weasyprint
+
+    from courseware.fetch import ProjectFetcher
+    from courseware.pipeline import TOOL_ROOT
+    root, _ = built
+    job = _handout_job(root, lang)
+    document = weasyprint.HTML(string=job.html, base_url=job.base_url,
+                               url_fetcher=ProjectFetcher([root, TOOL_ROOT])).render()
+    overflows = []
+    for page in document.pages:
+        right = page._page_box.content_box_x() + page._page_box.width + 0.5
+        for box in _text_boxes(page._page_box):
+            if box.position_x + box.width > right:
+                overflows.append(box.text[:30])
+    assert not overflows, overflows
+
+
+def _text_boxes(box):
+    from weasyprint.layout import boxes
+    if isinstance(box, boxes.TextBox):
+        yield box
+    for child in getattr(box, "children", []):
+        yield from _text_boxes(child)
+
+
+# --- Translation problems are content errors -----------------------------------------------------------
+
+ZAWGYI = "ျမန္မာႏိုင္ငံမွ ေ႐ႊ႕ေျပာင္းလုပ္သားမ်ား"
+
+
+@pytest.mark.parametrize("name,text,expected", [
+    ("modules/01-mod/01-one.my.md", "---\ntranslation_of: {h}\nstatus: draft\n---\n\n{z}\n",
+     "modules/01-mod/01-one.my.md:6:1: error: Burmese text in the Zawgyi encoding"),
+    ("modules/01-mod/01-one.km.md", "---\ntranslation_of: {h}\nstatus: final\n---\n\nអត្ថបទ\n",
+     "modules/01-mod/01-one.km.md:2:1: error: translation needs 'status: draft' or 'status: reviewed' (found 'final')"),
+    ("modules/01-mod/01-one.km.md", "---\nstatus: draft\n---\n\nអត្ថបទ\n",
+     "modules/01-mod/01-one.km.md:2:1: error: translation needs 'translation_of: {h}'"),
+    ("modules/01-mod/01-one.km.md", "---\ntranslation_of: {h}\nstatus: draft\nobjectives: [a, b]\n---\n\nអត្ថបទ\n",
+     "modules/01-mod/01-one.km.md:4:1: error: 'objectives' has 2 items but the English source has 1"),
+    ("modules/glossary.vi.yaml", "translation_of: {g}\nstatus: draft\nterms:\n  ASEN:\n    definition: x\n",
+     "modules/glossary.vi.yaml:4:3: error: 'ASEN' is not a term of glossary.yaml (did you mean 'ASEAN'?)"),
+])
+def test_translation_problems_are_reported_with_their_line(make_course, run, name, text, expected):
+    files = minimal_course(**{"modules/course.yaml": COURSE.replace("          - break: Tea break\n            "
+                                                                     "minutes: 15\n          - lesson: mod/two\n", "")})
+    h, g = source_hash(files["modules/01-mod/01-one.md"]), source_hash(files["modules/glossary.yaml"])
+    files[name] = text.format(h=h, g=g, z=ZAWGYI)
+    code, out, err = run("check", "--root", make_course(files))
+    assert code == 1
+    assert expected.format(h=h) in err, err
+
+
+def test_zawgyi_in_an_english_source_is_rejected(make_course, run):
+    files = minimal_course()
+    files["modules/01-mod/01-one.md"] = files["modules/01-mod/01-one.md"].replace("Some text.", f"Some text {ZAWGYI}")
+    code, out, err = run("check", "--root", make_course(files))
+    assert code == 1 and "modules/01-mod/01-one.md:13:11: error: Burmese text in the Zawgyi encoding" in err, err
