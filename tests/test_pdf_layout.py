@@ -71,6 +71,8 @@ def split_blocks(document) -> list[str]:
 
     def walk(box, number):
         element = getattr(box, "element", None)
+        if box.element_tag == "thead":  # header rows repeat on every page of a table, by design
+            return
         if element is not None and (classes(element) & UNSPLIT or box.element_tag == "tr") \
                 and box.element_tag not in ("html", "body"):
             key = id(element)
