@@ -3,7 +3,7 @@
 The catalogs live in locale/<lang>/LC_MESSAGES/messages.po and are compiled in memory at build
 time, so a .po edit can never be shadowed by a stale .mo. `python -m courseware.i18n update`
 extracts every `_("...")` from the templates and the Python code (plus the lesson labels) into
-locale/messages.pot and merges new strings into each .po; `python -m courseware.i18n check` lists
+locale/messages.pot and adds new strings to each .po (`--prune` also drops unused ones); `python -m courseware.i18n check` lists
 what is untranslated. English is the source language and needs no catalog.
 """
 
@@ -166,8 +166,10 @@ def _write(path: Path, cat: Catalog) -> None:
     path.write_bytes(buf.getvalue())
 
 
-def update() -> None:
-    """Write locale/messages.pot and merge it into each language's .po (new strings come in untranslated)."""
+def update(prune: bool = False) -> None:
+    """Write locale/messages.pot and add its new strings to each language's .po, untranslated.
+
+    With prune, strings no template or code uses any more are dropped from the catalogs."""
     template = extract()
     _write(LOCALE / f"{DOMAIN}.pot", template)
     for lang in SUPPORTED:
@@ -180,9 +182,15 @@ def update() -> None:
         else:
             cat = Catalog(locale=lang, project="advocacy-with-asean", version="1", creation_date=FIXED_DATE,
                           revision_date=FIXED_DATE, fuzzy=False)
-        cat.update(template, no_fuzzy_matching=True)
+        if prune:
+            cat.update(template, no_fuzzy_matching=True)
+            cat.obsolete.clear()
+        else:  # add new strings, keep the others: several branches of the templates may share a catalog
+            for message in template:
+                if message.id and cat.get(message.id, context=message.context) is None:
+                    cat.add(message.id, None, locations=message.locations, flags=message.flags,
+                            auto_comments=message.auto_comments, context=message.context)
         cat.revision_date = FIXED_DATE
-        cat.obsolete.clear()
         _write(path, cat)
     catalog.cache_clear()
     translations.cache_clear()
@@ -211,7 +219,7 @@ def main(argv=None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     command = args[0] if args else "check"
     if command == "update":
-        update()
+        update(prune="--prune" in args)
         print(f"updated {LOCALE / (DOMAIN + '.pot')} and the catalogs of {', '.join(SUPPORTED[1:])}")
         return 0
     if command == "check":
@@ -225,7 +233,7 @@ def main(argv=None) -> int:
         print(f"{len(template)} interface strings; {bad} untranslated" if bad else
               f"{len(template)} interface strings, all translated in {', '.join(SUPPORTED[1:])}")
         return 1 if bad else 0
-    print("usage: python -m courseware.i18n [update|check]", file=sys.stderr)
+    print("usage: python -m courseware.i18n [update [--prune]|check]", file=sys.stderr)
     return 2
 
 

@@ -142,6 +142,7 @@ LANGUAGE_CSS = """
   background: #fff6e5; color: #1d1d1f; }
 .translation-notice li { margin: .2rem 0; max-width: none; }
 :lang(km), :lang(my) { line-height: 1.9; }
+:lang(km) *, :lang(my) *, :lang(th) * { letter-spacing: normal !important; }
 :lang(th) { line-height: 1.75; }
 """
 
@@ -158,6 +159,11 @@ def site_assets(files: dict[str, bytes], fonts_dir: Path) -> dict[str, bytes]:
 # --- PDF: language marks, break opportunities ----------------------------------------------------
 
 BODY_OPEN = re.compile(r"<body\b[^>]*>")
+COMPLEX_SCRIPTS = ("km", "my", "th")
+# Letter-spacing pulls the vowel signs of Khmer, Burmese and Thai away from their consonants (WeasyPrint
+# spaces every character, leaving a dotted circle), and upper case means nothing in these scripts.
+PRINT_SCRIPT_CSS = ("<style>:lang(km), :lang(km) *, :lang(my), :lang(my) *, :lang(th), :lang(th) * "
+                    "{ letter-spacing: normal !important; }</style>\n")
 FIRST_H1_END = re.compile(r"</h1>")
 
 
@@ -188,6 +194,8 @@ def mark_pdf_html(document: str, course: Course, lang: str, report: LanguageRepo
     """Add the translation notice, mark English fallbacks with lang="en", and insert line-break opportunities."""
     if lang == SOURCE:
         return document
+    if lang in COMPLEX_SCRIPTS and "</head>" in document:
+        document = document.replace("</head>", PRINT_SCRIPT_CSS + "</head>", 1)
     notice = pdf_notice(course, lang, report, sources)
     if notice:
         m = FIRST_H1_END.search(document) or BODY_OPEN.search(document)
@@ -238,6 +246,7 @@ def translate_all(course: Course, report) -> dict:
 def pdf_jobs(versions: dict, templates: Path, report) -> list:
     """The PDF jobs of every language, named and marked for their language."""
     from .render_pdf import PdfRenderer
+    segment.install_actual_text()  # before any layout: exact text for copy, search and screen readers
     jobs = []
     for lang, (course, lang_report) in versions.items():
         renderer = PdfRenderer(course, templates)

@@ -7,12 +7,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache
+from . import cache, languages
 from .load import load_course
-from .pages import handout_name
 from .certificates import read_participants
 from .problems import Report
-from .render_html import SiteRenderer
 from .render_pdf import PdfRenderer, render_pdfs
 from .templating import TemplateError
 from .validate import validate
@@ -39,6 +37,7 @@ class Result:
     files: dict = field(default_factory=dict)
     seconds: float = 0.0
     stats: object = None  # cache.Stats: what this build redid and what it reused
+    translations: dict = field(default_factory=dict)  # lang -> translations.LanguageReport
 
 
 def build(root: Path, options: Options, output: Path | None = None) -> Result:
@@ -72,27 +71,26 @@ def _build(root: Path, options: Options, output: Path) -> Result:
     if course is None:
         return result
     validate(course, report)
+    versions = languages.translate_all(course, report)  # {lang: (course in lang, translation report)}
+    result.translations = {lang: lang_report for lang, (_, lang_report) in versions.items()}
     people = read_participants(options.participants, report) if options.participants else ()
     if report.errors or options.check_only:
         return result
     files: dict[str, bytes] = {}
     try:
         if options.pdf:
-            pdfs = cache.render_pdfs(PdfRenderer(course, templates).jobs(report), [root, TOOL_ROOT], report,
-                               options.workers)
+            jobs = languages.pdf_jobs(versions, templates, report)
+            pdfs = cache.render_pdfs(jobs, [root, TOOL_ROOT], report, options.workers)
+            languages.check_glyphs(jobs, pdfs, TOOL_ROOT / "fonts", report, options.workers)
             files.update({f"pdf/{name}": data for name, data in pdfs.items()})
             if people:  # laid out outside the cache, so that no copy of the names is kept
                 named = PdfRenderer(course, templates).named_certificates(people)
                 files.update({f"pdf/{name}": data for name, data in
                               render_pdfs(named, [root, TOOL_ROOT], report, options.workers).items()})
-            for module in course.modules:  # the trainee site links to its own copy of each handout
-                name = handout_name(module)
-                if name in pdfs:
-                    files[f"html/handouts/{name}"] = pdfs[name]
+            files.update(languages.site_handouts(versions, pdfs))  # each site links to its own handouts
         if options.html:
-            for audience, folder in (("trainee", "html"), ("facilitator", "facilitator")):
-                site = SiteRenderer(course, templates, audience).render_all(report)
-                files.update({f"{folder}/{path}": data for path, data in site.items()})
+            files.update(languages.sites(versions, templates, TOOL_ROOT / "fonts", report))
+        files["translation-report.txt"] = languages.translation_report(versions, report).encode("utf-8")
     except TemplateError as exc:
         report.error(exc.path, exc.line, 1, exc.message, "template")
     if report.errors:

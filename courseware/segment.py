@@ -102,3 +102,35 @@ def strip_breaks(text: str) -> str:
     return text.replace(ZWSP, "")
 
 
+
+
+# --- Print: the real text of each line, for copy, search and screen readers ---------------------------
+
+def install_actual_text() -> None:
+    """Make WeasyPrint mark each line of Khmer, Burmese or Thai text with its real text (/ActualText).
+
+    WeasyPrint's ToUnicode map gives each glyph one text, so a glyph that appears in two different
+    clusters (a Khmer consonant with and without a vowel sign, Thai sara am drawn as two glyphs, Burmese
+    medials) is extracted, copied and read aloud as the text of the first cluster it was drawn in. An
+    /ActualText span around the line tells PDF readers the exact text instead (issue 6). Idempotent;
+    call it before PDFs are laid out (worker processes forked afterwards inherit it)."""
+    import pydyf
+    from weasyprint.draw import text as draw_text_module
+
+    original = draw_text_module.draw_first_line
+    if getattr(original, "_actual_text", False):
+        return
+
+    def draw_first_line(stream, textbox, *args, **kwargs):
+        text = getattr(textbox, "text", "") or ""
+        if not UNSPACED.search(text):
+            return original(stream, textbox, *args, **kwargs)
+        actual = pydyf.Dictionary({"ActualText": pydyf.String(strip_breaks(text))})
+        stream.begin_marked_content("Span", actual)
+        try:
+            return original(stream, textbox, *args, **kwargs)
+        finally:
+            stream.end_marked_content()
+
+    draw_first_line._actual_text = True
+    draw_text_module.draw_first_line = draw_first_line
