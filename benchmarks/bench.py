@@ -163,7 +163,7 @@ def count_lessons(root: Path) -> int:
 
 # --- The report -----------------------------------------------------------------------------------
 
-def measure(name: str, root: Path, work: Path, thorough: bool = True) -> list[tuple]:
+def measure(name: str, root: Path, work: Path, thorough: bool = True, pdf: bool = True) -> list[tuple]:
     """Measure one course. `thorough`: clean HTML-only and PDF-only builds and a clean full build, and
     WeasyPrint alone on every PDF. Otherwise (the large course, to save an hour): the PDF build runs
     after the HTML build in the same output (so validation is already cached), and WeasyPrint alone
@@ -181,6 +181,18 @@ def measure(name: str, root: Path, work: Path, thorough: bool = True) -> list[tu
         print(" | ".join(line), flush=True)
 
     output = root / "output"
+    if not pdf:  # the authors' loop only: the sites, as `serve` builds them
+        html = run("build", root, output, "--html-only", "--clean")
+        row("full build, HTML only (clean)", html, f"{html['pages']} pages")
+        same = run("build", root, output, "--html-only")
+        row("rebuild, HTML only, nothing changed", same, f"{same['rendered']} Markdown files rendered")
+        lesson, _ = lesson_to_edit(root)
+        with lesson.open("a", encoding="utf-8") as f:
+            f.write(EDIT)
+        edited = run("build", root, output, "--html-only")
+        row("rebuild after a one-lesson edit, HTML only (serve)", edited,
+            f"{edited['rendered']} Markdown file rendered, {edited['changed']} files changed")
+        return rows
     if thorough:
         html = run("build", root, work / "html-only", "--html-only", "--clean")
         row("full build, HTML only (clean)", html, f"{html['pages']} pages")
@@ -228,6 +240,7 @@ def main() -> int:
     p.add_argument("--skip-large", action="store_true")
     p.add_argument("--thorough-large", action="store_true",
                    help="measure the large course like the shipped one (clean PDF-only build, WeasyPrint on every PDF)")
+    p.add_argument("--no-pdf", action="store_true", help="measure the HTML steps only (minutes, not an hour)")
     p.add_argument("--course", type=Path, default=TOOL, help="project whose modules/ to measure (default: the shipped course)")
     p.add_argument("--phase", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     args = p.parse_args()
@@ -243,10 +256,11 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="courseware-bench-") as tmp:
         tmp = Path(tmp)
         if not args.skip_shipped:
-            measure("Shipped course", copy_course(tmp / "shipped", args.course), tmp / "shipped-work")
+            measure("Shipped course", copy_course(tmp / "shipped", args.course), tmp / "shipped-work",
+                    pdf=not args.no_pdf)
         if not args.skip_large:
             measure("Generated large course", generate_large(tmp / "large", args.lessons, args.course),
-                    tmp / "large-work", thorough=args.thorough_large)
+                    tmp / "large-work", thorough=args.thorough_large, pdf=not args.no_pdf)
     return 0
 
 
