@@ -108,6 +108,11 @@ class PdfRenderer:
         self.by_path = {lesson.path.resolve(): lesson for lesson in course.lessons}
         self._lessons: dict = {}
 
+    def article_id(self, lesson: Lesson) -> str | None:
+        """`lesson-<id>` on a lesson's article, as languages.mark_pdf_html looks for it (unique ids only)."""
+        same = [other for other in self.course.lessons if other.id == lesson.id]
+        return f"lesson-{lesson.id}" if len(same) == 1 else None
+
     def context(self) -> RenderContext:
         return RenderContext(references=self.course.references, glossary=self.course.glossary,
                              lang=self.course.lang, labels=labels_for(self.course.lang),
@@ -149,6 +154,7 @@ class PdfRenderer:
         ctx = self.context()
         return dict(course=self.course, inline=lambda t: markup.render_inline(t, ctx), term_id=term_id,
                     ref_id=ref_id, pdf_date=pdf_date(self.course), lang=self.course.lang, anchor=anchor,
+                    article_id=self.article_id,
                     letters=LETTERS, handout_name=handout_name)
 
     def job(self, name: str, template: str, source: str, header: str | None = None, **context) -> PdfJob:
