@@ -247,3 +247,23 @@ def test_pages_render_to_png_with_ink_inside_the_page(built, tmp_path, name):
     assert len(dark) > 200, "the page is blank"
     margin = 3  # nothing printed in the outer 2.5 mm that office printers cannot reach
     assert all(margin <= x < width - margin and margin <= y < height - margin for x, y in dark)
+
+
+def test_a_one_module_build_lays_out_only_that_handout(make_course):
+    """`build.py --module`: the reader, guides and forms need every module, so they are kept from the last build."""
+    from conftest import LESSON, MODULE_YAML, minimal_course
+    from courseware.load import load_course
+    from courseware.problems import Report
+    from courseware.render_pdf import PdfRenderer
+    course_yaml = minimal_course()["modules/course.yaml"].replace("modules: [01-mod]", "modules: [01-mod, 02-two]")
+    course_yaml += "          - lesson: two/one\n"
+    root = make_course(minimal_course(**{
+        "modules/course.yaml": course_yaml,
+        "modules/02-two/module.yaml": MODULE_YAML.replace("id: mod", "id: two"),
+        "modules/02-two/01-one.md": LESSON}))
+    names = lambda only: sorted(j.name for j in PdfRenderer(load_course(root, Report(root), only),
+                                                            ROOT / "templates").jobs(Report(root)))
+    assert names("two") == ["handout-02-two.pdf"]
+    whole = names(None)
+    assert {"handout-01-mod.pdf", "handout-02-two.pdf", "course-reader.pdf", "facilitator-guide-short.pdf",
+            "agenda-short.pdf", "attendance-short.pdf", "certificate-short.pdf"} <= set(whole)
