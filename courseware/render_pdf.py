@@ -100,6 +100,8 @@ class RenderedLesson:
 
 
 class PdfRenderer:
+    """Turns one Course (in one language) into PdfJobs: the HTML of every printable document."""
+
     def __init__(self, course: Course, templates: Path):
         self.course, self.templates = course, templates
         self.env = environment(templates)
