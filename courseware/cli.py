@@ -99,6 +99,9 @@ def main(argv=None) -> int:
         total = sum(len(d) for d in result.files.values())
         print(f"wrote {len(result.files)} files ({total / 1e6:.1f} MB) to "
               f"{(args.output or root / 'output')} in {result.seconds:.1f} s")
+        if result.weights is not None:  # the page-weight report (the full table is in output/page-weight.txt)
+            for line in result.weights.summary():
+                print(line)
     return 0
 
 

@@ -507,9 +507,12 @@ class AcronymTreeprocessor(Treeprocessor):
         glossary = self.ext.ctx.glossary
         for i, (before, term, whole) in enumerate(pieces):
             entry = glossary[term]
-            abbr = etree.Element("abbr", {"title": entry.expansion or entry.definition})
-            link = etree.SubElement(abbr, "a", {"href": self.ext.ctx.glossary_url(term), "class": "term"})
+            link = etree.Element("a", {"href": self.ext.ctx.glossary_url(term), "class": "term"})
             link.text = AtomicString(whole)
+            abbr = link
+            if term not in seen:  # the title once per page: repeating long expansions made lesson pages heavy
+                abbr = etree.Element("abbr", {"title": entry.expansion or entry.definition})
+                abbr.append(link)
             tail = pieces[i + 1][0] if i + 1 < len(pieces) else rest
             if term not in seen and self.ext.expand_terms:
                 seen.add(term)

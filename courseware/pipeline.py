@@ -9,8 +9,9 @@ from pathlib import Path
 
 from . import cache, languages
 from .load import load_course
-from .certificates import read_participants
+from .package import package
 from .problems import Report
+from .certificates import read_participants
 from .render_pdf import PdfRenderer, render_pdfs
 from .templating import TemplateError
 from .validate import validate
@@ -38,6 +39,7 @@ class Result:
     seconds: float = 0.0
     stats: object = None  # cache.Stats: what this build redid and what it reused
     translations: dict = field(default_factory=dict)  # lang -> translations.LanguageReport
+    weights: object = None  # package.WeightReport: lesson page weights and the bundle's size
 
 
 def build(root: Path, options: Options, output: Path | None = None) -> Result:
@@ -90,6 +92,9 @@ def _build(root: Path, options: Options, output: Path) -> Result:
             files.update(languages.site_handouts(versions, pdfs))  # each site links to its own handouts
         if options.html:
             files.update(languages.sites(versions, templates, TOOL_ROOT / "fonts", report))
+            shared, result.weights = package(versions[languages.SOURCE][0], templates, files, report,
+                                             share=not _partial(options))
+            files.update(shared)  # share/: the zipped trainee site and one file per module; page-weight.txt
         files["translation-report.txt"] = languages.translation_report(versions, report).encode("utf-8")
     except TemplateError as exc:
         report.error(exc.path, exc.line, 1, exc.message, "template")

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import base64
+import mimetypes
 import re
 from pathlib import Path
 
 from . import markup
 from .i18n import labels as labels_for
 from .markup import RenderContext
-from .model import Course, Lesson
+from .model import Course, Lesson, Module
 from .pages import Page, handout_name, lesson_path, module_path, reading_order, relative, site_pages
-from .search import index_script, plain_text
+from .search import index_entry, index_script
 from .templating import environment, render_template
 
 SLUG = re.compile(r"[^\w-]+", re.U)
@@ -65,11 +67,11 @@ class SiteRenderer:
         self.search_entries: list[dict] = []
         for page in pages:
             files[page.path] = self.render_page(page, pages, order, report).encode("utf-8")
-        files["assets/search-index.js"] = index_script(self.search_entries)
+        files["assets/search-index.js"] = index_script(self.search_entries, self.course.lang)
         assets = self.templates / "assets"
         for asset in sorted(assets.rglob("*")):
             if asset.is_file():
-                files["assets/" + asset.relative_to(assets).as_posix()] = asset.read_bytes()
+                files["assets/" + asset.relative_to(assets).as_posix()] = minify(asset)
         for site_path, source in sorted(self.images.items()):
             files[site_path] = source.read_bytes()
         return files
@@ -84,21 +86,138 @@ class SiteRenderer:
             i = order.index(page)
             prev_page = order[i - 1] if i > 0 else None
             next_page = order[i + 1] if i + 1 < len(order) else None
-        crumbs = [("Course home", "index.html")]
-        if page.module is not None and page.kind == "lesson":
-            crumbs.append((f"Module {page.module.number}: {page.module.title}", module_path(page.module)))
         body = toc = None
         if page.lesson is not None:
             rendered = markup.render(page.lesson.body, path=page.lesson.path, report=report, ctx=ctx,
                                      audience=self.audience, medium="web", offset=page.lesson.body_line)
-            body, toc = rendered.html, rendered.toc
-            self.search_entries.append({"url": page.path, "title": page.title,
-                                        "module": page.module.title, "text": plain_text(body)})
+            body, toc = _no_skipped_headings(rendered.html, 2), rendered.toc
+            self.search_entries.append(index_entry(page.path, page.title, page.module.title, body, course.lang))
         elif page.kind == "home":
             body = markup.render(course.home, path=course.source / "home.md", report=report, ctx=ctx,
                                  audience=self.audience).html
         return render_template(
             self.env, f"html/{page.kind}.html", course=course, page=page, pages=pages, url=url, inline=inline,
-            prev_page=prev_page, next_page=next_page, crumbs=crumbs, body=body, toc=toc,
+            prev_page=prev_page, next_page=next_page, body=body, toc=toc,
             audience=self.audience, lesson_path=lesson_path, module_path=module_path, term_id=term_id,
             ref_id=ref_id, handout_name=handout_name, lang=course.lang, asset=lambda name: url("assets/" + name))
+
+    # One module as one self-contained file ------------------------------------------------------
+    def render_module_file(self, module: Module, report) -> str:
+        """The module overview, every lesson, and the terms and sources they use in one HTML file, with the
+        stylesheet, the script and the images inlined: small enough to send over a messaging app."""
+        terms: dict[str, None] = {}  # insertion-ordered sets of what the lessons link to
+        refs: dict[str, None] = {}
+        assets = self.templates / "assets"
+
+        def context(lesson: Lesson | None) -> RenderContext:
+            def link(href: str):
+                if re.match(r"^[a-z][a-z0-9+.-]*:", href):
+                    return href
+                if href.startswith("#"):
+                    return f"#{_lesson_anchor(lesson)}--{href[1:]}" if lesson else href
+                if lesson is None:
+                    return None
+                file_part, _, anchor = href.partition("#")
+                target = self.by_path.get((lesson.path.parent / file_part).resolve())
+                if target is None or target.module_id != module.id:
+                    return None  # not in this file: keep the words, drop the dead link
+                return "#" + _lesson_anchor(target) + (f"--{anchor}" if anchor else "")
+
+            def image(src: str):
+                if lesson is None or re.match(r"^[a-z]+:", src):
+                    return src
+                return _data_uri((lesson.path.parent / src).resolve())
+
+            def glossary_url(term: str) -> str:
+                terms.setdefault(term)
+                return "#" + term_id(term)
+
+            def reference_url(ref: str) -> str:
+                refs.setdefault(ref)
+                return "#" + ref_id(ref)
+
+            return RenderContext(references=self.course.references, glossary=self.course.glossary, link=link,
+                                 image=image, glossary_url=glossary_url, reference_url=reference_url,
+                                 lang=self.course.lang, labels=labels_for(self.course.lang))
+
+        lessons = []
+        for lesson in module.lessons:
+            ctx = context(lesson)
+            rendered = markup.render(lesson.body, path=lesson.path, report=report, ctx=ctx, audience=self.audience,
+                                     medium="web", offset=lesson.body_line)
+            lessons.append({"lesson": lesson, "anchor": _lesson_anchor(lesson),
+                            "body": _no_skipped_headings(_nest_headings(_prefix_ids(rendered.html,
+                                                                                    _lesson_anchor(lesson) + "--")), 3),
+                            "inline": (lambda c: lambda text: markup.render_inline(text, c))(ctx)})
+        module_ctx = context(None)
+        return render_template(
+            self.env, "html/module-file.html", course=self.course, module=module, lessons=lessons,
+            inline=lambda text: markup.render_inline(text, module_ctx), audience=self.audience,
+            glossary=[self.course.glossary[t] for t in self.course.glossary if t in terms],
+            references=[self.course.references[r] for r in self.course.references if r in refs],
+            term_id=term_id, ref_id=ref_id, lang=self.course.lang,
+            css=minify(assets / "style.css").decode("utf-8"),
+            js=minify(assets / "app.js").decode("utf-8").replace("</", "<\\/"))
+
+
+CSS_TOKENS = re.compile(r"""("(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|/\*.*?\*/)""", re.S)
+
+
+def minify(asset: Path) -> bytes:
+    """The stylesheet or script with comments and layout whitespace removed: every lesson page loads both,
+    and a cheap phone pays for each byte. Strings are kept as they are."""
+    data = asset.read_bytes()
+    if asset.suffix == ".css":
+        parts = CSS_TOKENS.split(data.decode("utf-8"))
+        out = []
+        for i, part in enumerate(parts):
+            if i % 2:  # a string or a comment
+                out.append("" if part.startswith("/*") else part)
+                continue
+            part = re.sub(r"\s+", " ", part)
+            part = re.sub(r"\s*([{};,>])\s*", r"\1", part)
+            out.append(re.sub(r":\s+", ":", part))  # never the space before ':', as in ".nav :focus"
+        return "".join(out).replace(";}", "}").strip().encode("utf-8") + b"\n"
+    if asset.suffix == ".js":
+        text = data.decode("utf-8")
+        if text.startswith("/*"):  # the file's opening comment
+            text = text[text.index("*/") + 2:]
+        lines = (line.strip() for line in text.splitlines())
+        return ("\n".join(line for line in lines if line and not line.startswith("//")) + "\n").encode("utf-8")
+    return data
+
+
+def _lesson_anchor(lesson: Lesson) -> str:
+    return "lesson-" + lesson.id
+
+
+ID_ATTR = re.compile(r'(<[a-zA-Z][^<>]*?\sid=")([^"]+)"')
+HEADING = re.compile(r"<(/?)h([1-6])\b")
+
+
+def _prefix_ids(fragment: str, prefix: str) -> str:
+    """Make a lesson's heading ids unique when several lessons share one page."""
+    return ID_ATTR.sub(lambda m: f'{m.group(1)}{prefix}{m.group(2)}"', fragment)
+
+
+def _nest_headings(fragment: str) -> str:
+    """Move a lesson's headings one level down, under the lesson title."""
+    return HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 1, 6)}", fragment)
+
+
+def _no_skipped_headings(fragment: str, previous: int) -> str:
+    """Lift a heading that would skip a level (a call-out's h4 straight after an h2) to the next level down
+    from the one before it, so that screen-reader users can follow the outline (WCAG 1.3.1)."""
+    out, pos, last, current = [], 0, previous, previous
+    for m in HEADING.finditer(fragment):
+        closing, level = m.group(1), int(m.group(2))
+        if not closing:
+            current = last = min(level, last + 1)
+        out.append(f"{fragment[pos:m.start()]}<{closing}h{current}")
+        pos = m.end()
+    return "".join(out) + fragment[pos:]
+
+
+def _data_uri(path: Path) -> str:
+    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return f"data:{mime};base64," + base64.b64encode(path.read_bytes()).decode("ascii")

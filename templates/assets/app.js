@@ -1,145 +1,224 @@
-/* Advocacy with ASEAN: quizzes, progress and search. Classic script: works from file:// with no server. */
+/* Advocacy with ASEAN: quizzes, progress and search for the offline course site.
+   A classic script with no dependencies: it must work from file:// (no fetch, modules or workers),
+   on old Android browsers, and leave every page readable when it does not run at all. */
 (function () {
   "use strict";
   var KEY = "advocacy-with-asean:progress";
+  var doc = document, body = doc.body;
+  var S = {};
+  try { S = JSON.parse(doc.getElementById("ui-strings").textContent); } catch (e) { S = {}; }
+  doc.documentElement.className += " js";
 
+  function t(name, values) {
+    var s = S[name] || name;
+    Object.keys(values || {}).forEach(function (k) { s = s.split("{" + k + "}").join(String(values[k])); });
+    return s;
+  }
+  function each(list, fn) { Array.prototype.forEach.call(list, fn); }
+  function el(tag, cls, text) {
+    var e = doc.createElement(tag);
+    if (cls) { e.className = cls; }
+    if (text !== undefined) { e.textContent = text; }
+    return e;
+  }
+  function today() { return new Date().toISOString().slice(0, 10); }
+
+  // Progress record, kept in localStorage (which works under file:// in Chromium and Firefox).
   function load() {
-    try { return JSON.parse(window.localStorage.getItem(KEY)) || { visited: {}, quizzes: {} }; }
-    catch (e) { return { visited: {}, quizzes: {} }; }
+    var d = null;
+    try { d = JSON.parse(window.localStorage.getItem(KEY)); } catch (e) { d = null; }
+    d = d && typeof d === "object" ? d : {};
+    d.visited = d.visited || {};
+    d.quizzes = d.quizzes || {};
+    return d;
   }
-  function save(data) {
-    try { window.localStorage.setItem(KEY, JSON.stringify(data)); } catch (e) { /* storage may be off */ }
-  }
-
-  var body = document.body;
-  var lessonEl = document.querySelector("article.lesson[data-lesson]");
-  if (lessonEl) {
-    var data = load();
-    data.visited[lessonEl.getAttribute("data-lesson")] = new Date().toISOString().slice(0, 10);
-    save(data);
+  function save(d) {
+    try { window.localStorage.setItem(KEY, JSON.stringify(d)); } catch (e) { /* private mode or storage off */ }
   }
 
-  // Quizzes: turn each choice into a button, give feedback, score and allow a retry.
-  Array.prototype.forEach.call(document.querySelectorAll("section.quiz"), function (quiz, qi) {
+  var lessons = doc.querySelectorAll("article.lesson[data-lesson]");
+  if (lessons.length === 1 && body.getAttribute("data-kind") === "lesson") {
+    var rec = load(), key = lessons[0].getAttribute("data-lesson");
+    rec.visited[key] = rec.visited[key] || today();
+    rec.last = { key: key, url: body.getAttribute("data-page"), title: doc.querySelector("h1").textContent };
+    save(rec);
+  }
+
+  // Mark the lessons already opened in lesson lists; offer to continue on the home page.
+  (function () {
+    var rec = load();
+    each(doc.querySelectorAll(".lesson-list li[data-lesson]"), function (li) {
+      if (rec.visited[li.getAttribute("data-lesson")]) {
+        li.classList.add("opened");
+        li.appendChild(el("span", "opened-mark", " ✓ " + t("opened")));
+      }
+    });
+    var resume = doc.getElementById("resume");
+    if (resume && rec.last && rec.last.url) {
+      var root = rootPrefix();
+      resume.appendChild(doc.createTextNode(t("continue") + " "));
+      var a = el("a", "", rec.last.title);
+      a.href = root + rec.last.url;
+      resume.appendChild(a);
+      resume.hidden = false;
+    }
+  }());
+
+  function rootPrefix() {  // from this page back to the site root, e.g. "../"
+    var depth = (body.getAttribute("data-page") || "").split("/").length - 1;
+    var p = "";
+    for (var i = 0; i < depth; i += 1) { p += "../"; }
+    return p;
+  }
+
+  // Quizzes: each choice becomes a button with feedback; a score, and a retry once all are answered.
+  each(doc.querySelectorAll("section.quiz"), function (quiz, qi) {
     var dataEl = quiz.querySelector("script.quiz-data");
-    if (!dataEl) { return; }
-    var answers = JSON.parse(dataEl.textContent);
-    var questions = quiz.querySelectorAll(".quiz-question");
+    var bodyEl = quiz.querySelector(".block-body");
+    if (!dataEl || !bodyEl) { return; }
+    var answers;
+    try { answers = JSON.parse(dataEl.textContent); } catch (e) { return; }
+    var article = quiz.closest ? quiz.closest("article.lesson[data-lesson]") : null;
+    var quizKey = article ? article.getAttribute("data-lesson") + "#" + qi : null;
     var picked = [];
-    var score = document.createElement("p");
-    score.className = "quiz-score";
+    var score = el("p", "quiz-score");
     score.setAttribute("aria-live", "polite");
-    var retry = document.createElement("button");
+    var retry = el("button", "quiz-retry", t("retry"));
     retry.type = "button";
-    retry.textContent = "Try again";
     retry.hidden = true;
-    Array.prototype.forEach.call(questions, function (q, i) {
-      var choices = q.querySelectorAll(".quiz-choice");
-      var feedback = document.createElement("p");
-      feedback.className = "quiz-feedback";
+    each(quiz.querySelectorAll(".quiz-question"), function (q, i) {
+      var feedback = el("p", "quiz-feedback");
       feedback.setAttribute("aria-live", "polite");
+      feedback.id = "quiz-" + qi + "-" + i + "-feedback";
       q.appendChild(feedback);
-      Array.prototype.forEach.call(choices, function (li, j) {
-        var button = document.createElement("button");
+      var buttons = [];
+      each(q.querySelectorAll(".quiz-choice"), function (li, j) {
+        var button = el("button", "choice");
         button.type = "button";
-        button.className = "choice";
-        while (li.firstChild) { button.appendChild(li.firstChild); }
+        button.setAttribute("aria-pressed", "false");
+        var label = el("span", "choice-text");  // one flex item, so the words wrap as one paragraph
+        while (li.firstChild) { label.appendChild(li.firstChild); }
+        button.appendChild(label);
+        // A link inside a button cannot be used and confuses screen readers: keep its words only.
+        each(button.querySelectorAll("a"), function (a) {
+          while (a.firstChild) { a.parentNode.insertBefore(a.firstChild, a); }
+          a.parentNode.removeChild(a);
+        });
         li.appendChild(button);
+        buttons.push(button);
         button.addEventListener("click", function () {
-          if (picked[i] !== undefined) { return; }
+          if (picked[i] !== undefined || !answers[i] || !answers[i][j]) { return; }
           picked[i] = j;
           var a = answers[i][j];
           li.classList.add(a.correct ? "picked-right" : "picked-wrong");
-          feedback.textContent = (a.correct ? "Correct. " : "Not quite. ") + (a.feedback || "");
+          button.setAttribute("aria-pressed", "true");
+          buttons.forEach(function (b) { b.setAttribute("aria-disabled", "true"); });
+          button.setAttribute("aria-describedby", feedback.id);
+          feedback.className = "quiz-feedback " + (a.correct ? "right" : "wrong");
+          feedback.textContent = "";
+          // The authors' feedback often opens with "Yes" or "No": then the word is for screen readers only.
+          var mark = el("strong", "", a.correct ? "✓ " : "✗ ");
+          mark.appendChild(el("span", a.feedback ? "visually-hidden" : "", t(a.correct ? "correct" : "wrong")));
+          feedback.appendChild(mark);
+          feedback.appendChild(doc.createTextNode(" " + (a.feedback || "")));
           update();
         });
       });
     });
-    quiz.querySelector(".block-body").appendChild(score);
-    quiz.querySelector(".block-body").appendChild(retry);
+    bodyEl.appendChild(score);
+    bodyEl.appendChild(retry);
     function update() {
-      var done = picked.filter(function (x) { return x !== undefined; }).length;
-      var right = picked.filter(function (x, i) { return x !== undefined && answers[i][x].correct; }).length;
-      score.textContent = "Score: " + right + " of " + answers.length;
+      var done = 0, right = 0;
+      picked.forEach(function (x, i) {
+        if (x !== undefined) { done += 1; if (answers[i][x].correct) { right += 1; } }
+      });
+      score.textContent = t("score", { right: right, total: answers.length });
       if (done === answers.length) {
         retry.hidden = false;
-        if (lessonEl) {
+        if (quizKey) {
           var d = load();
-          d.quizzes[lessonEl.getAttribute("data-lesson") + "#" + qi] = { right: right, total: answers.length };
+          d.quizzes[quizKey] = { right: right, total: answers.length, date: today() };
           save(d);
         }
       }
     }
     retry.addEventListener("click", function () {
       picked = [];
-      Array.prototype.forEach.call(quiz.querySelectorAll(".quiz-choice"), function (li) {
-        li.classList.remove("picked-right", "picked-wrong");
+      each(quiz.querySelectorAll(".quiz-choice"), function (li) { li.classList.remove("picked-right", "picked-wrong"); });
+      each(quiz.querySelectorAll("button.choice"), function (b) {
+        b.setAttribute("aria-pressed", "false");
+        b.removeAttribute("aria-disabled");
+        b.removeAttribute("aria-describedby");
       });
-      Array.prototype.forEach.call(quiz.querySelectorAll(".quiz-question > .quiz-feedback"), function (f) { f.textContent = ""; });
+      each(quiz.querySelectorAll(".quiz-feedback"), function (f) { f.textContent = ""; f.className = "quiz-feedback"; });
       score.textContent = "";
       retry.hidden = true;
+      var first = quiz.querySelector("button.choice");
+      if (first) { first.focus(); }
     });
   });
 
-  // Progress page.
-  var summary = document.getElementById("progress-summary");
-  if (summary) {
-    var p = load();
-    var rows = document.querySelectorAll(".progress-table tr[data-lesson]");
-    var visited = 0;
-    Array.prototype.forEach.call(rows, function (row) {
+  // Progress page: fill the tables, keep the name, print a summary or save a small text file.
+  var summary = doc.getElementById("progress-summary");
+  if (summary) { progressPage(summary); }
+
+  function scores(rec, key) {
+    var right = 0, total = 0;
+    Object.keys(rec.quizzes).forEach(function (k) {
+      if (k.split("#")[0] === key) { right += rec.quizzes[k].right; total += rec.quizzes[k].total; }
+    });
+    return total ? right + " / " + total : "";
+  }
+
+  function progressPage(summary) {
+    var rec = load();
+    var opened = 0;
+    each(doc.querySelectorAll(".progress-table tr[data-lesson]"), function (row) {
       var key = row.getAttribute("data-lesson");
-      if (p.visited[key]) { visited += 1; row.querySelector(".visited").textContent = p.visited[key]; }
-      var right = 0, total = 0;
-      Object.keys(p.quizzes).forEach(function (k) {
-        if (k.split("#")[0] === key) { right += p.quizzes[k].right; total += p.quizzes[k].total; }
+      if (rec.visited[key]) { opened += 1; row.classList.add("opened"); row.querySelector(".visited").textContent = rec.visited[key]; }
+      var s = scores(rec, key);
+      if (s) { row.querySelector(".score").textContent = s; }
+    });
+    summary.textContent = "";
+    summary.appendChild(el("p", "progress-count", t("summary", {
+      opened: opened, total: summary.getAttribute("data-lessons"), quizzes: Object.keys(rec.quizzes).length
+    })));
+    doc.getElementById("progress-date").textContent = t("date") + ": " + today();
+    var name = doc.getElementById("progress-name");
+    name.value = rec.name || "";
+    name.addEventListener("input", function () { var d = load(); d.name = name.value; save(d); });
+    doc.getElementById("progress-print").addEventListener("click", function () { window.print(); });
+    doc.getElementById("progress-reset").addEventListener("click", function () {
+      if (window.confirm(t("confirm"))) { save({ visited: {}, quizzes: {}, name: load().name }); window.location.reload(); }
+    });
+    doc.getElementById("progress-export").addEventListener("click", function () {
+      var d = load();
+      var title = (doc.querySelector(".site-title") || {}).textContent || "";
+      var lines = [t("record") + ": " + title, t("name") + ": " + (d.name || ""), t("date") + ": " + today(),
+        summary.textContent, ""];
+      each(doc.querySelectorAll(".progress-table"), function (table) {
+        var rows = [];
+        each(table.querySelectorAll("tr[data-lesson]"), function (row) {
+          var key = row.getAttribute("data-lesson");
+          if (!d.visited[key] && !scores(d, key)) { return; }
+          rows.push("  [" + (d.visited[key] ? "x" : " ") + "] " + row.querySelector("th").textContent.trim() +
+            (d.visited[key] ? " · " + t("opened") + " " + d.visited[key] : "") +
+            (scores(d, key) ? " · " + t("quiz") + " " + scores(d, key) : ""));
+        });
+        if (rows.length) { lines.push(table.querySelector("caption").textContent.trim()); lines = lines.concat(rows, [""]); }
       });
-      if (total) { row.querySelector(".score").textContent = right + " / " + total; }
-    });
-    summary.textContent = "You have opened " + visited + " of " + summary.getAttribute("data-lessons") + " lessons.";
-    document.getElementById("progress-print").addEventListener("click", function () { window.print(); });
-    document.getElementById("progress-reset").addEventListener("click", function () {
-      if (window.confirm("Clear your record on this device?")) { save({ visited: {}, quizzes: {} }); window.location.reload(); }
-    });
-    document.getElementById("progress-export").addEventListener("click", function () {
-      var blob = new Blob([JSON.stringify(load(), null, 2)], { type: "application/json" });
-      var a = document.createElement("a");
+      if (lines.length === 5) { lines.push(t("none")); }
+      var slug = (d.name || "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+      var file = "learning-record" + (slug ? "-" + slug : "") + "-" + today() + ".txt";
+      var blob = new Blob([lines.join("\r\n") + "\r\n"], { type: "text/plain;charset=utf-8" });
+      var a = el("a");
       a.href = URL.createObjectURL(blob);
-      a.download = "my-progress.json";
-      document.body.appendChild(a);
+      a.download = file;
+      body.appendChild(a);
       a.click();
-      a.remove();
+      body.removeChild(a);
+      doc.getElementById("progress-status").textContent = t("saved", { file: file });
     });
   }
 
-  // Search page: the index is a classic script that sets window.SEARCH_INDEX.
-  var results = document.getElementById("search-results");
-  if (results && window.SEARCH_INDEX) {
-    var params = new URLSearchParams(window.location.search);
-    var q = (params.get("q") || "").trim();
-    var input = document.getElementById("search-page-q");
-    if (input) { input.value = q; }
-    if (q) { showResults(q); }
-  }
-  function esc(s) { return s.replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]; }); }
-  function showResults(q) {
-    var terms = q.toLowerCase().split(/\s+/).filter(Boolean);
-    var hits = [];
-    window.SEARCH_INDEX.pages.forEach(function (page) {
-      var text = page.text.toLowerCase();
-      var score = 0;
-      terms.forEach(function (t) { var n = text.split(t).length - 1; score += n + (page.title.toLowerCase().indexOf(t) >= 0 ? 10 : 0); });
-      if (terms.every(function (t) { return text.indexOf(t) >= 0 || page.title.toLowerCase().indexOf(t) >= 0; })) { hits.push({ page: page, score: score }); }
-    });
-    hits.sort(function (a, b) { return b.score - a.score; });
-    var root = body.getAttribute("data-root") || "";
-    var html = "<p>" + hits.length + " result" + (hits.length === 1 ? "" : "s") + " for <strong>" + esc(q) + "</strong></p><ol>";
-    hits.forEach(function (h) {
-      var text = h.page.text, at = text.toLowerCase().indexOf(terms[0]);
-      var start = Math.max(0, at - 60), snippet = esc(text.slice(start, start + 200));
-      terms.forEach(function (t) { snippet = snippet.replace(new RegExp("(" + t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + ")", "ig"), "<mark>$1</mark>"); });
-      html += '<li class="search-result"><a href="' + esc(h.page.url) + '">' + esc(h.page.title) + "</a><p>" + (start ? "… " : "") + snippet + " …</p></li>";
-    });
-    results.innerHTML = html + "</ol>";
-  }
 }());

@@ -1,0 +1,480 @@
+"""The trainee site in a real browser: Debian's Chromium driven by Playwright, from file://, network blocked.
+
+Every test fails on a request that leaves the bundle and on any console error. The tiny course is built
+once for the module; each test gets a fresh browser context (so a fresh localStorage).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import COURSES, ROOT
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync"]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+
+# One page of each kind in the tiny course's trainee site.
+PAGE_TYPES = {
+    "home": "index.html",
+    "module": "basics/index.html",
+    "lesson": "basics/first-steps.html",
+    "agenda": "agenda-one-day.html",
+    "glossary": "glossary.html",
+    "references": "references.html",
+    "handouts": "handouts.html",
+    "progress": "progress.html",
+    "search": "search.html",
+}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """The tiny course's whole output folder (trainee site, facilitator site, PDFs, share/)."""
+    from courseware.pipeline import Options, build
+    out = tmp_path_factory.mktemp("site") / "output"
+    result = build(COURSES / "tiny", Options(workers=1), out)
+    assert not result.report.errors, result.report.format()
+    return out
+
+
+@pytest.fixture(scope="module")
+def site(built) -> Path:
+    return built / "html"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class Guard:
+    """Blocks and records every request that is not file://, and every console error or page error."""
+
+    def __init__(self, context, allow=lambda url: url.startswith("file://")):
+        self.outside: list[str] = []
+        self.errors: list[str] = []
+        self.allow = allow
+        context.route("**/*", self._route)
+        context.on("page", self.watch)
+
+    def _route(self, route):
+        url = route.request.url
+        if self.allow(url):
+            route.continue_()
+        else:
+            self.outside.append(url)
+            route.abort()
+
+    def watch(self, page):
+        page.on("console", lambda m: self.errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
+        page.on("requestfailed", lambda r: self.errors.append(f"failed: {r.url} {r.failure}")
+                if r.url.startswith("file://") else None)
+
+    def check(self):
+        assert not self.outside, f"requests left the bundle: {self.outside}"
+        assert not self.errors, f"console errors: {self.errors}"
+
+
+@pytest.fixture
+def open_page(browser):
+    """open_page(path, width=360, **context_options) -> page; the guard is checked when the test ends."""
+    contexts = []
+
+    def go(url: str | Path, width: int = 360, height: int = 740, guard_allow=None, **options):
+        context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True, **options)
+        guard = Guard(context, guard_allow) if guard_allow else Guard(context)
+        contexts.append((context, guard))
+        context.set_default_timeout(5000)
+        page = context.new_page()
+        page.goto(url.as_uri() if isinstance(url, Path) else url)
+        page.guard = guard
+        return page
+
+    yield go
+    for context, guard in contexts:
+        context.close()
+    for context, guard in contexts:
+        guard.check()
+
+
+def axe_violations(page) -> list:
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    # preload: false, or axe fetches the stylesheets again with XHR, which file:// refuses (console error).
+    return page.evaluate("""tags => axe.run(document, {preload: false, runOnly: {type: 'tag', values: tags}})
+        .then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                           nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})))""", AXE_TAGS)
+
+
+def no_horizontal_scroll(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+
+
+# --- Offline, every page ---------------------------------------------------------------------------
+
+def test_every_page_loads_offline_without_errors(site, built, open_page):
+    pages = sorted(site.rglob("*.html")) + sorted((built / "facilitator").rglob("*.html"))
+    assert len(pages) >= 2 * len(PAGE_TYPES)
+    page = open_page(pages[0])
+    for path in pages:
+        page.goto(path.as_uri())
+        page.wait_for_load_state("load")
+        assert page.evaluate("document.documentElement.lang") == "en"
+        broken = page.evaluate("Array.from(document.images).filter(i => !i.complete || !i.naturalWidth).map(i => i.src)")
+        assert not broken, f"{path}: images that did not load: {broken}"
+        no_alt = page.evaluate("Array.from(document.images).filter(i => !i.hasAttribute('alt')).length")
+        assert no_alt == 0, path
+
+
+def test_the_guard_catches_outside_requests_and_console_errors(tmp_path, browser):
+    """The offline check itself can fail: a page that reaches out, or logs an error, is caught."""
+    page_file = tmp_path / "leaky.html"
+    page_file.write_text('<!DOCTYPE html><html lang="en"><title>x</title><img src="https://example.org/x.png" alt="">'
+                         '<script>console.error("boom")</script></html>', encoding="utf-8")
+    context = browser.new_context()
+    guard = Guard(context)
+    page = context.new_page()
+    page.goto(page_file.as_uri())
+    page.wait_for_load_state("load")
+    context.close()
+    assert guard.outside == ["https://example.org/x.png"]
+    assert any("boom" in e for e in guard.errors)
+
+
+# --- Layout ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("width", [320, 360])
+def test_no_horizontal_scroll_on_a_phone(site, built, open_page, width):
+    page = open_page(site / "index.html", width=width)
+    pages = sorted(site.rglob("*.html")) + sorted((built / "share" / "modules").glob("*.html"))
+    for path in pages:
+        page.goto(path.as_uri())
+        assert no_horizontal_scroll(page), f"{path.relative_to(built)} scrolls sideways at {width} px"
+    # The quiz after answering, and search results, must fit too.
+    page.goto((site / "basics/first-steps.html").as_uri())
+    page.locator("button.choice").first.click()
+    assert no_horizontal_scroll(page)
+    # A choice with a glossary term inside still wraps as one paragraph.
+    assert page.locator("button.choice > *:not(.choice-text)").count() == 0
+    page.goto((site / "search.html").as_uri() + "?q=ASEAN")
+    assert page.locator(".search-result").count() > 0
+    assert no_horizontal_scroll(page)
+
+
+def test_reading_column_and_outline_on_a_desktop(site, open_page):
+    page = open_page(site / "basics/second-steps.html", width=1280, height=900)
+    width = page.evaluate("document.querySelector('.prose p').getBoundingClientRect().width")
+    font = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.prose p')).fontSize)")
+    assert 14 <= font <= 20
+    assert width / font < 45, "lines longer than about 75 characters are hard to read"
+    assert page.evaluate("getComputedStyle(document.querySelector('.site-nav')).display") != "none"
+
+
+# --- Navigation and keyboard ------------------------------------------------------------------------
+
+def test_navigation_by_links_breadcrumbs_and_pager(site, open_page):
+    page = open_page(site / "index.html")
+    page.get_by_role("link", name=re.compile("The basics")).first.click()
+    assert page.url.endswith("basics/index.html")
+    assert page.locator("h1").inner_text() != ""
+    page.locator(".lesson-list a").first.click()
+    assert page.url.endswith("basics/first-steps.html")
+    crumbs = page.locator(".breadcrumbs a")
+    assert crumbs.count() == 2
+    assert page.locator('.breadcrumbs [aria-current="page"]').inner_text() == "First steps"
+    page.locator(".pager a[rel=next]").click()
+    assert page.url.endswith("basics/second-steps.html")
+    page.locator(".pager a[rel=prev]").click()
+    assert page.url.endswith("basics/first-steps.html")
+    page.locator(".breadcrumbs a").nth(1).click()
+    assert page.url.endswith("basics/index.html")
+    page.locator(".breadcrumbs a").first.click()
+    assert page.url.endswith("/index.html") and not page.url.endswith("basics/index.html")
+    for name, target in (("Glossary", "glossary.html"), ("Handouts", "handouts.html"), ("My progress", "progress.html")):
+        page.locator(".site-nav").get_by_role("link", name=name).click()
+        assert page.url.endswith(target)
+
+
+def test_acronyms_link_to_the_glossary_and_are_spelled_out_once(site, open_page):
+    page = open_page(site / "basics/first-steps.html")
+    prose = page.locator(".prose")
+    assert prose.inner_text().count("Association of Southeast Asian Nations") == 1
+    link = prose.locator("a.term", has_text="ASEAN").first
+    link.click()
+    assert page.url.endswith("glossary.html#term-asean")
+    page.wait_for_load_state("load")
+    assert page.evaluate("document.getElementById(location.hash.slice(1)).textContent").startswith("ASEAN")
+
+
+def test_keyboard_skip_link_and_focus(site, open_page):
+    page = open_page(site / "basics/first-steps.html")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    assert page.evaluate("document.activeElement.getBoundingClientRect().left") >= 0, "the skip link shows on focus"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    # Tabbing on reaches a link in the lesson, and focus is visible.
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("!!document.activeElement.closest('main')"):
+            break
+    assert page.evaluate("!!document.activeElement.closest('main')")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("none", ""), "focused element has no visible outline"
+
+
+# --- Search -----------------------------------------------------------------------------------------
+
+def test_search_from_the_menu_on_a_phone(site, open_page):
+    page = open_page(site / "basics/first-steps.html", width=360)
+    assert page.locator("#search-q").is_hidden(), "phones get a Search link, not a box, to keep the header short"
+    page.locator(".site-nav").get_by_role("link", name="Search").click()
+    assert page.url.endswith("search.html")
+    page.fill("#search-page-q", "treaty")
+    page.press("#search-page-q", "Enter")
+    page.wait_for_url(re.compile(r"search\.html\?q=treaty"))
+    assert page.locator(".search-result").count() >= 1
+
+
+def test_search_from_the_header_with_snippets(site, open_page):
+    page = open_page(site / "basics/first-steps.html", width=1280)
+    page.fill("#search-q", "treaty")
+    page.press("#search-q", "Enter")
+    page.wait_for_url(re.compile(r"search\.html\?q=treaty"))
+    results = page.locator(".search-result")
+    assert results.count() >= 1
+    first = results.first
+    assert first.locator("mark").first.inner_text().lower() == "treaty"
+    assert len(first.locator("p").inner_text()) > 20, "a snippet of the text around the match"
+    first.locator("a").click()
+    assert page.url.endswith(".html") and "/basics/" in page.url
+
+
+def test_search_as_you_type_and_no_results(site, open_page):
+    page = open_page(site / "search.html")
+    page.fill("#search-page-q", "zzzzunknownword")
+    page.wait_for_selector(".search-count")
+    assert "No lessons contain" in page.locator(".search-count").inner_text()
+    page.fill("#search-page-q", "MOU treaty")  # every word must appear in a result
+    page.wait_for_function("document.querySelectorAll('.search-result').length > 0")
+    assert page.locator(".search-result mark").count() >= 1
+    page.fill("#search-page-q", "MOU zzzzunknownword")
+    page.wait_for_function("document.querySelectorAll('.search-result').length == 0")
+
+
+def test_search_index_is_a_classic_script_without_trainer_material(site):
+    index = (site / "assets" / "search-index.js").read_text(encoding="utf-8")
+    assert index.startswith("window.SEARCH_INDEX = ")
+    assert "Secret facilitator text" not in index
+    search_page = (site / "search.html").read_text(encoding="utf-8")
+    assert 'type="module"' not in search_page and "fetch(" not in (site / "assets" / "search.js").read_text()
+
+
+# --- Quizzes ----------------------------------------------------------------------------------------
+
+def test_quiz_answered_right_and_wrong_with_score_and_retry(site, open_page):
+    page = open_page(site / "basics/first-steps.html")
+    quiz = page.locator("section.quiz")
+    questions = quiz.locator(".quiz-question")
+    questions.nth(0).get_by_role("button", name=re.compile("1967")).click()
+    feedback = questions.nth(0).locator(".quiz-feedback")
+    assert "Correct." in feedback.inner_text() and "8 August 1967" in feedback.inner_text()
+    assert quiz.locator(".quiz-score").inner_text() == "Score: 1 of 2"
+    assert quiz.locator(".quiz-retry").is_hidden()
+    questions.nth(1).get_by_role("button", name="Yes").click()
+    wrong = questions.nth(1).locator(".quiz-feedback")
+    assert "Not quite." in wrong.inner_text() and "less formal agreement" in wrong.inner_text()
+    assert quiz.locator(".quiz-score").inner_text() == "Score: 1 of 2"
+    # A second click on the same question changes nothing.
+    questions.nth(1).get_by_role("button", name="No").click(force=True)  # aria-disabled, but a finger can still tap it
+    assert quiz.locator(".quiz-score").inner_text() == "Score: 1 of 2"
+    assert quiz.locator(".picked-wrong").count() == 1 and quiz.locator(".picked-right").count() == 1
+    retry = quiz.get_by_role("button", name="Try again")
+    retry.click()
+    assert quiz.locator(".picked-right, .picked-wrong").count() == 0
+    assert quiz.locator(".quiz-score").inner_text() == ""
+    questions.nth(1).get_by_role("button", name="No").click()
+    assert "Right." in questions.nth(1).locator(".quiz-feedback").inner_text()
+
+
+def test_quiz_by_keyboard(site, open_page):
+    page = open_page(site / "basics/first-steps.html")
+    first = page.locator("button.choice").first
+    first.focus()
+    page.keyboard.press("Enter")
+    assert page.locator(".quiz-feedback.right").count() == 1
+    second = page.locator(".quiz-question").nth(1).locator("button.choice").first
+    for _ in range(6):  # past the other choice of question 1 and the glossary link in question 2
+        page.keyboard.press("Tab")
+        if second.evaluate("b => b === document.activeElement"):
+            break
+    page.keyboard.press("Space")
+    assert page.locator(".quiz-feedback.wrong").count() == 1
+    assert page.locator(".quiz-score").inner_text() == "Score: 1 of 2"
+
+
+def test_quiz_without_javascript_is_readable_and_hides_the_answers(site, open_page):
+    page = open_page(site / "basics/first-steps.html", java_script_enabled=False)
+    quiz = page.locator("section.quiz")
+    text = quiz.inner_text()
+    assert "When was ASEAN founded?" in text and "1967" in text and "1999" in text
+    for answer_text in ("Yes, on 8 August 1967.", "that is when Cambodia joined", "Right.", "Correct"):
+        assert answer_text not in text
+    assert page.locator(".quiz-choice.correct, .answer-mark").count() == 0
+    assert page.locator("button.choice").count() == 0
+
+
+# --- Progress ---------------------------------------------------------------------------------------
+
+def test_progress_survives_a_reload_and_shows_everywhere(site, open_page):
+    page = open_page(site / "basics/first-steps.html")
+    quiz = page.locator("section.quiz")
+    quiz.locator(".quiz-question").nth(0).get_by_role("button", name=re.compile("1967")).click()
+    quiz.locator(".quiz-question").nth(1).get_by_role("button", name="No").click()
+    page.goto((site / "progress.html").as_uri())
+    row = page.locator('tr[data-lesson="basics/first-steps"]')
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d", row.locator(".visited").inner_text())
+    assert row.locator(".score").inner_text() == "2 / 2"
+    assert page.locator('tr[data-lesson="basics/second-steps"] .visited').inner_text() == "–"
+    assert "opened 1 of 2 lessons" in page.locator("#progress-summary").inner_text()
+    page.reload()
+    assert page.locator('tr[data-lesson="basics/first-steps"] .score').inner_text() == "2 / 2"
+    page.goto((site / "basics/index.html").as_uri())
+    assert page.locator('.lesson-list li[data-lesson="basics/first-steps"].opened').count() == 1
+    assert page.locator('.lesson-list li[data-lesson="basics/second-steps"].opened').count() == 0
+    page.goto((site / "index.html").as_uri())
+    resume = page.locator("#resume")
+    assert resume.is_visible() and "First steps" in resume.inner_text()
+    resume.locator("a").click()
+    assert page.url.endswith("basics/first-steps.html")
+
+
+def test_progress_export_file_and_printable_summary(site, open_page, tmp_path):
+    page = open_page(site / "basics/second-steps.html")
+    page.goto((site / "progress.html").as_uri())
+    page.fill("#progress-name", "Dara Sok")
+    page.reload()
+    assert page.input_value("#progress-name") == "Dara Sok", "the name is kept"
+    with page.expect_download() as info:
+        page.click("#progress-export")
+    download = info.value
+    assert download.suggested_filename.startswith("learning-record-dara-sok-")
+    assert download.suggested_filename.endswith(".txt")
+    path = tmp_path / "record.txt"
+    download.save_as(path)
+    record = path.read_text(encoding="utf-8")
+    assert "Name: Dara Sok" in record and "[x] Second steps" in record and "First steps" not in record
+    assert path.stat().st_size < 2000
+    assert "Saved as" in page.locator("#progress-status").inner_text()
+    # The printed summary: navigation and buttons are left out; the name and the tables are in.
+    page.emulate_media(media="print")
+    assert page.locator(".site-header").is_hidden() and page.locator(".progress-actions").is_hidden()
+    assert page.locator(".progress-table").first.is_visible()
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(page.pdf())).pages)
+    assert "Dara Sok" in text and "Second steps" in text and "Print a summary" not in text
+
+
+def test_clearing_the_record(site, open_page):
+    page = open_page(site / "basics/first-steps.html")
+    page.goto((site / "progress.html").as_uri())
+    page.on("dialog", lambda d: d.accept())
+    page.click("#progress-reset")
+    page.wait_for_load_state("load")
+    assert page.locator('tr[data-lesson="basics/first-steps"] .visited').inner_text() == "–"
+
+
+# --- Print ------------------------------------------------------------------------------------------
+
+def test_lesson_print_styles(site, open_page):
+    page = open_page(site / "basics/second-steps.html", width=1280)
+    page.emulate_media(media="print")
+    for hidden in (".site-header", ".breadcrumbs", ".pager", ".site-footer"):
+        assert page.locator(hidden).is_hidden(), hidden
+    assert page.locator("h1").is_visible()
+    if page.locator(".worksheet").count():
+        assert page.locator(".write-line").first.is_visible(), "worksheets get lines to write on"
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(page.pdf())).pages)
+    assert "Second steps" in text and "Search the course" not in text
+
+
+# --- Accessibility ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", sorted(PAGE_TYPES))
+def test_axe_finds_no_violations(site, open_page, kind):
+    for width in (360, 1280):
+        page = open_page(site / PAGE_TYPES[kind], width=width)
+        assert axe_violations(page) == [], f"{kind} at {width} px"
+
+
+def test_axe_on_interactive_states_facilitator_edition_and_single_file(site, built, open_page):
+    page = open_page(site / "basics/first-steps.html")
+    questions = page.locator(".quiz-question")
+    questions.nth(0).locator("button.choice").nth(0).click()
+    questions.nth(1).locator("button.choice").nth(0).click()
+    assert axe_violations(page) == [], "answered quiz"
+    page = open_page((site / "search.html").as_uri() + "?q=ASEAN")
+    assert page.locator(".search-result").count() > 0
+    assert axe_violations(page) == [], "search results"
+    page = open_page(site / "progress.html")
+    assert axe_violations(page) == [], "progress page"
+    page = open_page(built / "facilitator" / "basics" / "first-steps.html")
+    assert axe_violations(page) == [], "facilitator lesson"
+    page = open_page(sorted((built / "share" / "modules").glob("*.html"))[0], width=1280)
+    assert axe_violations(page) == [], "single-file module"
+
+
+# --- Sharing: the zip and the single-file modules ----------------------------------------------------
+
+def test_single_file_module_needs_nothing_else(built, open_page):
+    module_file = sorted((built / "share" / "modules").glob("*.html"))[0]
+    page = open_page(module_file, guard_allow=lambda url: url.split("#")[0] == module_file.as_uri())
+    assert page.locator("article.lesson").count() == 2
+    assert page.evaluate("Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
+    assert page.evaluate("getComputedStyle(document.querySelector('.site-header')).backgroundColor") != "rgba(0, 0, 0, 0)"
+    # Links stay inside the file: lessons, glossary and references are anchors.
+    hrefs = page.evaluate("Array.from(document.querySelectorAll('a[href]')).map(a => a.getAttribute('href'))")
+    assert all(h.startswith(("#", "http://", "https://", "mailto:")) for h in hrefs), hrefs
+    ids = page.evaluate("Array.from(document.querySelectorAll('[id]')).map(e => e.id)")
+    assert len(ids) == len(set(ids)), "ids are unique across lessons"
+    assert all(h[1:] in ids for h in hrefs if h.startswith("#") and len(h) > 1), "every anchor has a target"
+    # The cross-lesson link and a glossary link work inside the file.
+    page.locator(".prose a", has_text="next lesson").click()
+    assert page.evaluate("location.hash").startswith("#lesson-second-steps--")
+    page.locator(".quiz-question").first.locator("button.choice").first.click()
+    assert "Correct." in page.locator(".quiz-feedback").first.inner_text()
+    html = module_file.read_text(encoding="utf-8")
+    assert "Secret facilitator text" not in html and "Facilitator note" not in html
+
+
+def test_zipped_site_opens_and_works(built, tmp_path, open_page):
+    zips = sorted((built / "share").glob("*.zip"))
+    assert len(zips) == 1
+    with zipfile.ZipFile(zips[0]) as zf:
+        names = zf.namelist()
+        top = {n.split("/")[0] for n in names}
+        assert len(top) == 1, "the site unzips into one folder"
+        site_files = {p.relative_to(built / "html").as_posix() for p in (built / "html").rglob("*") if p.is_file()}
+        assert {n.split("/", 1)[1] for n in names} == site_files
+        zf.extractall(tmp_path)
+    index = tmp_path / top.pop() / "index.html"
+    page = open_page(index)
+    page.locator(".module-list a").first.click()
+    page.locator(".lesson-list a").first.click()
+    page.locator("button.choice").first.click()
+    assert "Correct." in page.locator(".quiz-feedback").first.inner_text()

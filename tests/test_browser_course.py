@@ -1,0 +1,81 @@
+"""The real course's trainee site in Chromium: every page offline, without errors, without sideways
+scrolling on a 360 px phone, and with no axe-core violations; lesson pages within the weight budget.
+
+The English trainee site is rendered straight from the sources in modules/ (no PDFs, no other languages),
+so the check stays quick while the course grows.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from test_browser import CHROMIUM, CHROMIUM_ARGS, Guard, axe_violations, no_horizontal_scroll
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def course_site(tmp_path_factory) -> tuple[Path, object]:
+    from courseware.load import load_course
+    from courseware.package import lesson_weights
+    from courseware.problems import Report
+    from courseware.render_html import SiteRenderer
+    from courseware.validate import validate
+    report = Report(ROOT)
+    course = load_course(ROOT, report, None)
+    assert course is not None, report.format()
+    validate(course, report)
+    assert not report.errors, report.format()
+    site = SiteRenderer(course, ROOT / "templates", "trainee").render_all(report)
+    assert not report.errors, report.format()
+    out = tmp_path_factory.mktemp("course") / "html"
+    for rel, data in site.items():
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_bytes(data)
+    for module in course.modules:
+        (out.parent / f"module-{module.number}.html").write_text(
+            SiteRenderer(course, ROOT / "templates", "trainee").render_module_file(module, report), encoding="utf-8")
+    return out, lesson_weights(site, course)
+
+
+def test_real_course_lesson_pages_within_budget(course_site):
+    from courseware.package import BUDGET
+    _, weights = course_site
+    assert weights, "the course has lessons"
+    # Fonts are not counted; the languages stage adds a few hundred bytes of @font-face rules per page.
+    heavy = [f"{w.path}: {w.total / 1024:.1f} KB" for w in weights if w.total > BUDGET - 2048]
+    assert not heavy, f"lesson pages near or over the {BUDGET // 1024} KB budget: {heavy}"
+
+
+def test_real_course_every_page_on_a_phone(course_site):
+    from playwright.sync_api import sync_playwright
+    site, _ = course_site
+    pages = sorted(site.rglob("*.html")) + sorted(site.parent.glob("module-*.html"))
+    problems = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 360, "height": 740})
+        context.set_default_timeout(10000)
+        guard = Guard(context)
+        page = context.new_page()
+        for path in pages:
+            page.goto(path.as_uri())
+            name = path.relative_to(site.parent).as_posix()
+            if not no_horizontal_scroll(page):
+                wide = page.evaluate("""Array.from(document.querySelectorAll('main *')).filter(e =>
+                    e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+                    .slice(0, 3).map(e => e.tagName + '.' + e.className)""")
+                problems.append(f"{name}: scrolls sideways at 360 px ({wide})")
+            for v in axe_violations(page):
+                problems.append(f"{name}: axe {v['id']} ({v['impact']}): {v['help']} at {v['nodes']}")
+            if page.locator("section.quiz").count():  # the answered state too
+                page.locator(".quiz-question").first.locator("button.choice").first.click()
+                for v in axe_violations(page):
+                    problems.append(f"{name} (quiz answered): axe {v['id']}: {v['help']} at {v['nodes']}")
+        context.close()
+        browser.close()
+    guard.check()
+    assert not problems, "\n".join(problems)
