@@ -278,6 +278,30 @@ def test_search_as_you_type_and_no_results(site, open_page):
     page.wait_for_function("document.querySelectorAll('.search-result').length == 0")
 
 
+def test_search_in_a_language_written_without_spaces(site, tmp_path, open_page):
+    """Thai text is segmented at build time (ICU) and the query in the browser (Intl.Segmenter)."""
+    pytest.importorskip("icu", reason="PyICU segments Thai at build time")
+    import shutil
+    from courseware.search import index_entry, index_script
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    body = "<p>แรงงานข้ามชาติในประเทศไทยมีสิทธิได้รับค่าจ้างขั้นต่ำ</p><p>อาเซียนมีสมาชิกสิบเอ็ดประเทศ</p>"
+    entries = [index_entry("basics/first-steps.html", "สิทธิของแรงงาน", "พื้นฐาน", body, "th"),
+               index_entry("basics/second-steps.html", "อื่น ๆ", "พื้นฐาน", "<p>การประชุมประจำปี</p>", "th")]
+    assert " " in entries[0]["words"], "segmented into words at build time"
+    (copy / "assets" / "search-index.js").write_bytes(index_script(entries, "th"))
+    page = open_page((copy / "search.html").as_uri() + "?q=" + "ค่าจ้าง")
+    results = page.locator(".search-result")
+    assert results.count() == 1
+    assert results.first.locator("a").inner_text() == "สิทธิของแรงงาน"
+    marks = results.first.locator("mark").all_inner_texts()
+    assert "".join(marks).startswith("ค่าจ้าง") or marks[0] == "ค่าจ้าง", marks  # one word or two: both highlighted
+    page.fill("#search-page-q", "แรงงานข้ามชาติ")  # two words typed without a space: both must match
+    page.wait_for_function("document.querySelectorAll('.search-result').length == 1")
+    page.fill("#search-page-q", "แรงงานประชุม")  # one word from each page: no page has both
+    page.wait_for_function("document.querySelectorAll('.search-result').length == 0")
+
+
 def test_search_index_is_a_classic_script_without_trainer_material(site):
     index = (site / "assets" / "search-index.js").read_text(encoding="utf-8")
     assert index.startswith("window.SEARCH_INDEX = ")
