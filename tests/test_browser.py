@@ -337,19 +337,62 @@ def test_quiz_answered_right_and_wrong_with_score_and_retry(site, open_page):
     assert "Right." in questions.nth(1).locator(".quiz-feedback").inner_text()
 
 
+MULTI_QUIZ = """
+/// quiz | Check yourself
+- question: Which are ASEAN members? Choose all that apply.
+  checks: [1]
+  choices:
+    - text: Cambodia
+      correct: true
+      feedback: Yes, since 1999.
+    - text: India
+      feedback: No, India is a dialogue partner.
+    - text: Timor-Leste
+      correct: true
+      feedback: Yes, since 2025.
+///
+"""
+
+
+def test_quiz_with_several_right_answers(make_course, open_page):
+    """'Choose all that apply': the question ends when every right answer is found; one wrong pick on the
+    way makes it count as wrong."""
+    from conftest import LESSON, minimal_course
+    from courseware.pipeline import Options, build
+    root = make_course(minimal_course(**{"modules/01-mod/01-one.md": LESSON + MULTI_QUIZ}))
+    result = build(root, Options(pdf=False), root / "output")
+    assert not result.report.errors, result.report.format()
+    page = open_page(root / "output" / "html" / "mod" / "one.html")
+    quiz = page.locator("section.quiz")
+    quiz.get_by_role("button", name="Cambodia").click()
+    assert quiz.locator(".quiz-score").inner_text() == "Score: 0 of 1", "not finished after one of two"
+    assert quiz.get_by_role("button", name="India").get_attribute("aria-disabled") is None
+    quiz.get_by_role("button", name="Timor-Leste").click()
+    assert quiz.locator(".quiz-score").inner_text() == "Score: 1 of 1"
+    assert quiz.locator(".quiz-feedback .right").count() == 2
+    assert "since 1999" in quiz.inner_text() and "since 2025" in quiz.inner_text()
+    quiz.get_by_role("button", name="Try again").click()
+    quiz.get_by_role("button", name="India").click()
+    assert "dialogue partner" in quiz.locator(".quiz-feedback").inner_text()
+    quiz.get_by_role("button", name="Cambodia").click()
+    quiz.get_by_role("button", name="Timor-Leste").click()
+    assert quiz.locator(".quiz-score").inner_text() == "Score: 0 of 1"
+    assert quiz.get_by_role("button", name="Try again").is_visible()
+
+
 def test_quiz_by_keyboard(site, open_page):
     page = open_page(site / "basics/first-steps.html")
     first = page.locator("button.choice").first
     first.focus()
     page.keyboard.press("Enter")
-    assert page.locator(".quiz-feedback.right").count() == 1
+    assert page.locator(".quiz-feedback .right").count() == 1
     second = page.locator(".quiz-question").nth(1).locator("button.choice").first
     for _ in range(6):  # past the other choice of question 1 and the glossary link in question 2
         page.keyboard.press("Tab")
         if second.evaluate("b => b === document.activeElement"):
             break
     page.keyboard.press("Space")
-    assert page.locator(".quiz-feedback.wrong").count() == 1
+    assert page.locator(".quiz-feedback .wrong").count() == 1
     assert page.locator(".quiz-score").inner_text() == "Score: 1 of 2"
 
 

@@ -80,18 +80,21 @@
     try { answers = JSON.parse(dataEl.textContent); } catch (e) { return; }
     var article = quiz.closest ? quiz.closest("article.lesson[data-lesson]") : null;
     var quizKey = article ? article.getAttribute("data-lesson") + "#" + qi : null;
-    var picked = [];
     var score = el("p", "quiz-score");
     score.setAttribute("aria-live", "polite");
     var retry = el("button", "quiz-retry", t("retry"));
     retry.type = "button";
     retry.hidden = true;
+    var state = [];  // per question: the choices picked, whether it is finished, and whether it was right
     each(quiz.querySelectorAll(".quiz-question"), function (q, i) {
-      var feedback = el("p", "quiz-feedback");
+      var choices = answers[i] || [];
+      var needed = choices.filter(function (c) { return c.correct; }).length;  // "choose all that apply": several
+      var feedback = el("div", "quiz-feedback");
       feedback.setAttribute("aria-live", "polite");
       feedback.id = "quiz-" + qi + "-" + i + "-feedback";
       q.appendChild(feedback);
       var buttons = [];
+      state[i] = { picks: [], done: false, right: false };
       each(q.querySelectorAll(".quiz-choice"), function (li, j) {
         var button = el("button", "choice");
         button.type = "button";
@@ -107,20 +110,28 @@
         li.appendChild(button);
         buttons.push(button);
         button.addEventListener("click", function () {
-          if (picked[i] !== undefined || !answers[i] || !answers[i][j]) { return; }
-          picked[i] = j;
-          var a = answers[i][j];
+          var s = state[i], a = choices[j];
+          if (s.done || !a || s.picks.indexOf(j) >= 0) { return; }
+          s.picks.push(j);
           li.classList.add(a.correct ? "picked-right" : "picked-wrong");
           button.setAttribute("aria-pressed", "true");
-          buttons.forEach(function (b) { b.setAttribute("aria-disabled", "true"); });
           button.setAttribute("aria-describedby", feedback.id);
-          feedback.className = "quiz-feedback " + (a.correct ? "right" : "wrong");
-          feedback.textContent = "";
+          var line = el("p", a.correct ? "right" : "wrong");
           // The authors' feedback often opens with "Yes" or "No": then the word is for screen readers only.
           var mark = el("strong", "", a.correct ? "✓ " : "✗ ");
           mark.appendChild(el("span", a.feedback ? "visually-hidden" : "", t(a.correct ? "correct" : "wrong")));
-          feedback.appendChild(mark);
-          feedback.appendChild(doc.createTextNode(" " + (a.feedback || "")));
+          line.appendChild(mark);
+          line.appendChild(doc.createTextNode(" " + (a.feedback || "")));
+          if (needed < 2) { feedback.textContent = ""; }
+          feedback.appendChild(line);
+          var found = s.picks.filter(function (k) { return choices[k].correct; }).length;
+          // One right answer: the first pick settles it. Several: the question ends when all are found,
+          // and counts as right only if no wrong choice was picked on the way.
+          if (needed < 2 || found === needed) {
+            s.done = true;
+            s.right = needed < 2 ? !!a.correct : found === s.picks.length;
+            buttons.forEach(function (b) { b.setAttribute("aria-disabled", "true"); });
+          }
           update();
         });
       });
@@ -129,9 +140,7 @@
     bodyEl.appendChild(retry);
     function update() {
       var done = 0, right = 0;
-      picked.forEach(function (x, i) {
-        if (x !== undefined) { done += 1; if (answers[i][x].correct) { right += 1; } }
-      });
+      state.forEach(function (s) { if (s.done) { done += 1; if (s.right) { right += 1; } } });
       score.textContent = t("score", { right: right, total: answers.length });
       if (done === answers.length) {
         retry.hidden = false;
@@ -143,14 +152,14 @@
       }
     }
     retry.addEventListener("click", function () {
-      picked = [];
+      state.forEach(function (s) { s.picks = []; s.done = false; s.right = false; });
       each(quiz.querySelectorAll(".quiz-choice"), function (li) { li.classList.remove("picked-right", "picked-wrong"); });
       each(quiz.querySelectorAll("button.choice"), function (b) {
         b.setAttribute("aria-pressed", "false");
         b.removeAttribute("aria-disabled");
         b.removeAttribute("aria-describedby");
       });
-      each(quiz.querySelectorAll(".quiz-feedback"), function (f) { f.textContent = ""; f.className = "quiz-feedback"; });
+      each(quiz.querySelectorAll(".quiz-question > .quiz-feedback"), function (f) { f.textContent = ""; });
       score.textContent = "";
       retry.hidden = true;
       var first = quiz.querySelector("button.choice");
