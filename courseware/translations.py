@@ -329,7 +329,8 @@ def translate(course: Course, lang: str, report: Report) -> tuple[Course, Langua
         dataclasses.replace(day, sessions=tuple(
             dataclasses.replace(s, lesson=lessons[s.lesson.key], title=lessons[s.lesson.key].title)
             if s.lesson is not None and s.lesson.key in lessons else s for s in day.sessions))
-        for day in edition.days)) for edition in translated.editions)
+        for day in edition.days), self_study=tuple(lessons.get(lesson.key, lesson) for lesson in edition.self_study))
+        for edition in translated.editions)
     result = dataclasses.replace(translated, home=home, glossary=glossary, modules=modules, editions=editions,
                                  lang=lang)
     return result, LanguageReport(lang, tuple(reader.items))
