@@ -292,15 +292,24 @@ def translation_report(versions: dict, report) -> str:
 
 
 def check_glyphs(jobs: list, pdfs: dict, fonts_dir: Path, report, workers: int | None = None) -> None:
-    """Fail the build on any character no vendored font can draw, before and after layout (no empty boxes)."""
+    """Fail the build on any character no vendored font can draw, before and after layout (no empty boxes).
+
+    Before layout, each character of a PDF's text that no font in fonts/ has is reported once, at its
+    first use in the sources. After layout, each PDF's fonts are read back: text drawn with a font that
+    is not vendored (a system fallback) or glyphs missing from a vendored font are errors too."""
     import os
     from concurrent.futures import ProcessPoolExecutor
+    missing: dict[str, list[str]] = {}
     for job in jobs:
-        gaps = fonts.missing_glyphs(fonts.text_of_html(job.html), fonts_dir)
-        if gaps:
-            report.error(job.source, 1, 1, f"{job.name}: no font in fonts/ has a glyph for "
-                         f"{', '.join(fonts.describe(c) for c in gaps[:8])}{' ...' if len(gaps) > 8 else ''}",
-                         "missing-glyph")
+        for char in fonts.missing_glyphs(fonts.text_of_html(job.html), fonts_dir):
+            missing.setdefault(char, []).append(job.name)
+    for char, names in missing.items():
+        where = _first_use(char, Path(report.root) / "modules")
+        path, line, col = where or (jobs[0].source, 1, 1)
+        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        report.error(path, line, col, f"no font in fonts/ has a glyph for {fonts.describe(char)} (in {shown}); "
+                     "write it another way, or vendor an OFL font that has it and add it to the font stacks",
+                     "missing-glyph")
     names = [job.name for job in jobs if job.name in pdfs]
     workers = max(1, min(workers or os.cpu_count() or 1, len(names)))
     if workers > 1:
@@ -310,5 +319,19 @@ def check_glyphs(jobs: list, pdfs: dict, fonts_dir: Path, report, workers: int |
         results = [fonts.check_pdf(pdfs[n], fonts_dir) for n in names]
     sources = {job.name: job.source for job in jobs}
     for name, problems in zip(names, results):
+        problems = [p for p in problems if not any(repr(c) in p for c in missing)]  # reported above already
         for problem in problems[:10]:
             report.error(sources[name], 1, 1, f"{name}: {problem}", "missing-glyph")
+
+
+def _first_use(char: str, source: Path):
+    """(path, line, column) of the first use of `char` in the course sources, or None."""
+    for path in sorted(source.rglob("*")):
+        if path.suffix not in (".md", ".yaml", ".yml") or not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        at = text.find(char)
+        if at >= 0:
+            line = text.count("\n", 0, at) + 1
+            return path, line, at - (text.rfind("\n", 0, at) + 1) + 1
+    return None
