@@ -256,13 +256,15 @@ def pdf_jobs(versions: dict, templates: Path, report) -> list:
 
 
 def site_handouts(versions: dict, pdfs: dict) -> dict[str, bytes]:
-    """Each language's trainee site gets its own copy of its handouts, under the name its pages link to."""
+    """Each language's trainee and facilitator site gets its own copy of its handouts, under the name its pages
+    link to."""
     files = {}
     for lang, (course, _) in versions.items():
         for module in course.modules:
             name = pdf_name(handout_name(module), lang)
             if name in pdfs:
-                files[f"html/{prefix(lang)}handouts/{handout_name(module)}"] = pdfs[name]
+                for site in ("html", "facilitator"):
+                    files[f"{site}/{prefix(lang)}handouts/{handout_name(module)}"] = pdfs[name]
     return files
 
 
