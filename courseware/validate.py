@@ -120,9 +120,10 @@ def validate(course: Course, report: Report) -> dict:
     for lesson in course.lessons:
         text = lesson.path.read_text(encoding="utf-8")
         check_terms(lesson.path, text, course.glossary, report)
-        check_citations(lesson.path, lesson.body, course.references, report, lesson.body_line + 1)
+        # The whole file: key points and objectives may cite sources too.
+        check_citations(lesson.path, text, course.references, report)
         check_links(lesson, anchors, by_path, report)
-        check_objectives(lesson, states[lesson.key], report)
+        check_objectives(lesson, text, states[lesson.key], report)
         check_traceable_facts(lesson, report)
     home = course.source / "home.md"
     if course.home:
@@ -133,10 +134,10 @@ def validate(course: Course, report: Report) -> dict:
     return states
 
 
-def objective_lines(lesson: Lesson) -> dict:
-    """Line of each objective in the front matter, for pointing at it."""
+def objective_lines(lesson: Lesson, text: str) -> dict:
+    """Line of each objective in the front matter (the lesson file's `text`), for pointing at it."""
     out, inside, n = {}, False, 0
-    for number, line in enumerate(lesson.path.read_text(encoding="utf-8").split("\n")[:lesson.body_line], 1):
+    for number, line in enumerate(text.split("\n")[:lesson.body_line], 1):
         if re.match(r"^objectives:\s*$", line):
             inside = True
         elif inside and re.match(r"^\s+-\s", line):
@@ -170,13 +171,13 @@ def check_traceable_facts(lesson: Lesson, report: Report) -> None:
                                    "source at least once, e.g. [@reference-id]", "untraced-fact")
 
 
-def check_objectives(lesson: Lesson, state, report: Report) -> None:
+def check_objectives(lesson: Lesson, text: str, state, report: Report) -> None:
     count = len(lesson.objectives)
     for number, line in sorted(state.checks.items(), key=lambda kv: (kv[1], kv[0])):
         if not 1 <= number <= count:
             report.error(lesson.path, line, 1, f"checks: objective {number} does not exist (the lesson has "
                          f"{count} objective{'s' * (count != 1)})", "bad-check")
-    lines = objective_lines(lesson)
+    lines = objective_lines(lesson, text)
     for n, objective in enumerate(lesson.objectives, 1):
         if n not in state.checks:
             report.error(lesson.path, lines.get(n, 2), 1, f"objective {n} ('{objective[:50]}') is not checked by any activity, "

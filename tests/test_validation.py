@@ -94,6 +94,13 @@ def test_problem_is_reported(make_course, run, name, files, start, code):
     assert lines[-1].startswith("build failed: ")
 
 
+def test_citation_in_key_points_is_checked(make_course, run):
+    lesson = LESSON.replace("  - One thing.", "  - One thing [@chartr].")
+    code, text = check(make_course, run, **{"modules/01-mod/01-one.md": lesson})
+    assert code == 1
+    assert "modules/01-mod/01-one.md:8:15: error: citation '@chartr' is not in references.yaml" in text
+
+
 def test_all_problems_collected_and_sorted(make_course, run):
     files = {"modules/01-mod/01-one.md": LESSON.replace("Some text.", "The AICHR met [@nope].")
              .replace("minutes: 10", "minuts: 10")}
