@@ -135,9 +135,8 @@ def site_fonts(texts, fonts_dir: Path, folder: str = "assets/fonts") -> dict[str
         if data is None:
             continue
         files[f"{folder}/{face.woff2_name}"] = data
-        rules.append(f'@font-face {{ font-family: "{face.family}"; font-weight: {face.weight}; '
-                     f'font-style: {face.style}; font-display: swap; '
-                     f'src: url("{face.woff2_name}") format("woff2"); }}')
+        rules.append(f'@font-face{{font-family:"{face.family}";font-weight:{face.weight};'
+                     f'font-style:{face.style};font-display:swap;src:url("{face.woff2_name}") format("woff2")}}')
     licence = fonts_dir / "OFL.txt"
     if files and licence.is_file():
         files[f"{folder}/OFL.txt"] = licence.read_bytes()

@@ -510,7 +510,9 @@ class AcronymTreeprocessor(Treeprocessor):
             link = etree.Element("a", {"href": self.ext.ctx.glossary_url(term), "class": "term"})
             link.text = AtomicString(whole)
             abbr = link
-            if term not in seen:  # the title once per page: repeating long expansions made lesson pages heavy
+            # The title once per text, and none in short texts (objectives, key points): repeating long
+            # expansions made lesson pages heavy, and the link leads to the full entry anyway.
+            if term not in seen and self.ext.expand_terms:
                 abbr = etree.Element("abbr", {"title": entry.expansion or entry.definition})
                 abbr.append(link)
             tail = pieces[i + 1][0] if i + 1 < len(pieces) else rest

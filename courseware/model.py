@@ -14,6 +14,7 @@ class GlossaryEntry:
     expansion: str | None
     path: Path
     line: int
+    english: frozenset = frozenset()  # fields shown in English on a translated site (see translations.py)
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class Lesson:
     body_line: int  # line of the file where `body` starts, minus one
     source_hash: str
     translations: tuple = ()  # Translation records, filled by the languages stage
+    english: frozenset = frozenset()  # fields shown in English on a translated site (see translations.py)
 
     @property
     def minutes(self) -> int:
@@ -65,6 +67,7 @@ class Module:
     objectives: tuple[str, ...]
     lessons: tuple[Lesson, ...]
     number: int
+    english: frozenset = frozenset()  # fields shown in English on a translated site (see translations.py)
 
     @property
     def minutes(self) -> int:
@@ -154,6 +157,8 @@ class Course:
     home: str = ""
     assessment: Assessment | None = None
     lang: str = "en"  # the language this Course is written in (see courseware/translations.py)
+    english: frozenset = frozenset()  # fields shown in English on a translated site (see translations.py)
+    original: "Course | None" = field(default=None, hash=False, compare=False, repr=False)  # the English course
 
     @property
     def lessons(self) -> list[Lesson]:

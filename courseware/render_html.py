@@ -7,6 +7,9 @@ import mimetypes
 import re
 from pathlib import Path
 
+import rcssmin
+import rjsmin
+
 from . import markup
 from .i18n import labels as labels_for
 from .markup import RenderContext
@@ -37,7 +40,10 @@ class SiteRenderer:
         self.images: dict[str, Path] = {}  # site path -> source file
 
     # URL helpers for one page ------------------------------------------------------------------
-    def context_for(self, page: Page, lesson: Lesson | None, medium: str = "web") -> RenderContext:
+    def context_for(self, page: Page, lesson: Lesson | None, medium: str = "web",
+                    english: bool = False) -> RenderContext:
+        """How to render text on `page`. `english`: the text is the English source shown on a translated site
+        (not translated yet), so it is rendered as English throughout: labels and term expansions too."""
         def link(href: str):
             if re.match(r"^[a-z][a-z0-9+.-]*:", href) or href.startswith("#") or lesson is None:
                 return href
@@ -55,8 +61,9 @@ class SiteRenderer:
             self.images[site] = source
             return relative(page.path, site)
 
-        return RenderContext(references=self.course.references, glossary=self.course.glossary, link=link,
-                             lang=self.course.lang, labels=labels_for(self.course.lang),
+        source = self.course.original if english and self.course.original is not None else self.course
+        return RenderContext(references=self.course.references, glossary=source.glossary, link=link,
+                             lang=source.lang, labels=labels_for(source.lang),
                              image=image, glossary_url=lambda t: relative(page.path, "glossary.html#" + term_id(t)),
                              reference_url=lambda r: relative(page.path, "references.html#" + ref_id(r)))
 
@@ -88,12 +95,14 @@ class SiteRenderer:
             next_page = order[i + 1] if i + 1 < len(order) else None
         body = toc = None
         if page.lesson is not None:
-            rendered = markup.render(page.lesson.body, path=page.lesson.path, report=report, ctx=ctx,
+            body_ctx = self.context_for(page, page.lesson, english="body" in page.lesson.english)
+            rendered = markup.render(page.lesson.body, path=page.lesson.path, report=report, ctx=body_ctx,
                                      audience=self.audience, medium="web", offset=page.lesson.body_line)
             body, toc = _no_skipped_headings(rendered.html, 2), rendered.toc
             self.search_entries.append(index_entry(page.path, page.title, page.module.title, body, course.lang))
         elif page.kind == "home":
-            body = markup.render(course.home, path=course.source / "home.md", report=report, ctx=ctx,
+            body = markup.render(course.home, path=course.source / "home.md", report=report,
+                                 ctx=self.context_for(page, None, english="home" in course.english),
                                  audience=self.audience).html
         return render_template(
             self.env, f"html/{page.kind}.html", course=course, page=page, pages=pages, url=url, inline=inline,
@@ -156,34 +165,18 @@ class SiteRenderer:
             glossary=[self.course.glossary[t] for t in self.course.glossary if t in terms],
             references=[self.course.references[r] for r in self.course.references if r in refs],
             term_id=term_id, ref_id=ref_id, lang=self.course.lang,
-            css=minify(assets / "style.css").decode("utf-8"),
+            css=(minify(assets / "style.css") + minify(assets / "pages.css")).decode("utf-8"),
             js=minify(assets / "app.js").decode("utf-8").replace("</", "<\\/"))
 
 
-CSS_TOKENS = re.compile(r"""("(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|/\*.*?\*/)""", re.S)
-
-
 def minify(asset: Path) -> bytes:
-    """The stylesheet or script with comments and layout whitespace removed: every lesson page loads both,
-    and a cheap phone pays for each byte. Strings are kept as they are."""
+    """The stylesheet or script without comments and layout whitespace (rcssmin, rjsmin): every lesson page
+    loads both, and a cheap phone pays for each byte. Other files are kept as they are."""
     data = asset.read_bytes()
     if asset.suffix == ".css":
-        parts = CSS_TOKENS.split(data.decode("utf-8"))
-        out = []
-        for i, part in enumerate(parts):
-            if i % 2:  # a string or a comment
-                out.append("" if part.startswith("/*") else part)
-                continue
-            part = re.sub(r"\s+", " ", part)
-            part = re.sub(r"\s*([{};,>])\s*", r"\1", part)
-            out.append(re.sub(r":\s+", ":", part))  # never the space before ':', as in ".nav :focus"
-        return "".join(out).replace(";}", "}").strip().encode("utf-8") + b"\n"
+        return rcssmin.cssmin(data.decode("utf-8")).encode("utf-8") + b"\n"
     if asset.suffix == ".js":
-        text = data.decode("utf-8")
-        if text.startswith("/*"):  # the file's opening comment
-            text = text[text.index("*/") + 2:]
-        lines = (line.strip() for line in text.splitlines())
-        return ("\n".join(line for line in lines if line and not line.startswith("//")) + "\n").encode("utf-8")
+        return rjsmin.jsmin(data.decode("utf-8")).encode("utf-8") + b"\n"
     return data
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup, escape
 
 from .load import hhmm
 
@@ -29,8 +30,25 @@ def environment(templates: Path) -> jinja2.Environment:
     )
     env.filters["hhmm"] = hhmm
     env.filters["duration"] = duration
+    env.globals["en"] = english_mark
+    env.globals["en_span"] = english_span
+    # JSON in pages (quiz answers, interface words) keeps Khmer or Burmese as UTF-8 (3 bytes a character)
+    # rather than \u escapes (6); tojson still escapes <, >, & and ' so that it cannot close the script.
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     env.install_null_translations(newstyle=True)
     return env
+
+
+def english_mark(item, field: str) -> Markup:
+    """` lang="en"` where a translated site shows `item.field` in English (not translated yet), else nothing:
+    `<h1{{ en(page.lesson, "title") }}>`. English sites never have such fields."""
+    return Markup(' lang="en"') if field in getattr(item, "english", ()) else Markup("")
+
+
+def english_span(item, field: str) -> Markup:
+    """`item.field` as text, inside `<span lang="en">` where a translated site shows it in English."""
+    text = escape(getattr(item, field))
+    return Markup(f'<span lang="en">{text}</span>') if field in getattr(item, "english", ()) else text
 
 
 def duration(minutes: int) -> str:

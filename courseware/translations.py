@@ -34,6 +34,20 @@ GLOSSARY_KEYS = META | {"terms"}
 HOME_KEYS = META
 
 
+# The fields a reader sees, per kind of source: those still equal to the English source after translation
+# are marked `lang="en"` where they are shown, so that screen readers, fonts and line breaking treat
+# them as English (WCAG 3.1.2, language of parts).
+LESSON_FIELDS = frozenset({"title", "objectives", "key_questions", "key_points", "materials", "body"})
+MODULE_FIELDS = frozenset({"title", "summary", "objectives"})
+TERM_FIELDS = frozenset({"expansion", "definition"})
+COURSE_FIELDS = frozenset({"title", "subtitle", "publisher", "home"})
+
+
+def still_english(original, translated, fields: frozenset) -> frozenset:
+    """The fields of `translated` that are (still) the English text of `original`."""
+    return frozenset(f for f in fields if getattr(translated, f) == getattr(original, f))
+
+
 @dataclass(frozen=True)
 class Translation:
     """How one English source stands in one language."""
@@ -193,16 +207,18 @@ class _Reader:
     def lesson(self, lesson: Lesson) -> Lesson:
         t, data, body, body_line = self.markdown(lesson.path, "lesson", LESSON_KEYS)
         if data is None:
-            return dataclasses.replace(lesson, translations=(t,))
+            return dataclasses.replace(lesson, translations=(t,), english=LESSON_FIELDS)
         path = t.path
         self.check_body(body, path, body_line)
-        return dataclasses.replace(
+        translated = dataclasses.replace(
             lesson, title=self.string(data, "title", path, lesson.title),
             objectives=self.strings(data, "objectives", path, lesson.objectives, True),
             key_questions=self.strings(data, "key_questions", path, lesson.key_questions, False),
             key_points=self.strings(data, "key_points", path, lesson.key_points, False),
             materials=self.strings(data, "materials", path, lesson.materials, False),
-            body=body if body.strip() else lesson.body, body_line=body_line, translations=(t,))
+            body=body if body.strip() else lesson.body, body_line=body_line if body.strip() else lesson.body_line,
+            translations=(t,))
+        return dataclasses.replace(translated, english=still_english(lesson, translated, LESSON_FIELDS))
 
     def check_body(self, body: str, path: Path, offset: int) -> None:
         """Render the translated body once per audience so block and syntax errors point at the translation."""
@@ -215,11 +231,12 @@ class _Reader:
         t, data = self.yaml(module.path, "module", MODULE_KEYS)
         lessons = tuple(self.lesson(lesson) for lesson in module.lessons)
         if data is None:
-            return dataclasses.replace(module, lessons=lessons)
-        return dataclasses.replace(module, title=self.string(data, "title", t.path, module.title),
-                                   summary=self.string(data, "summary", t.path, module.summary),
-                                   objectives=self.strings(data, "objectives", t.path, module.objectives, True),
-                                   lessons=lessons)
+            return dataclasses.replace(module, lessons=lessons, english=MODULE_FIELDS)
+        translated = dataclasses.replace(
+            module, title=self.string(data, "title", t.path, module.title),
+            summary=self.string(data, "summary", t.path, module.summary),
+            objectives=self.strings(data, "objectives", t.path, module.objectives, True), lessons=lessons)
+        return dataclasses.replace(translated, english=still_english(module, translated, MODULE_FIELDS))
 
     def glossary(self, glossary: dict) -> dict:
         sources = sorted({entry.path for entry in glossary.values()})
@@ -251,10 +268,11 @@ class _Reader:
         for term, entry in glossary.items():
             if term in translated:
                 expansion, definition = translated[term]
-                out[term] = dataclasses.replace(entry, definition=definition,
-                                                expansion=expansion if isinstance(expansion, str) else entry.expansion)
+                changed = dataclasses.replace(entry, definition=definition,
+                                              expansion=expansion if isinstance(expansion, str) else entry.expansion)
+                out[term] = dataclasses.replace(changed, english=still_english(entry, changed, TERM_FIELDS))
             else:
-                out[term] = entry
+                out[term] = dataclasses.replace(entry, english=TERM_FIELDS)
         return out
 
     def course_file(self, course: Course) -> Course:
@@ -304,7 +322,7 @@ class _Reader:
 
     def home(self, course: Course) -> str:
         t, data, body, body_line = self.markdown(course.source / "home.md", "home", HOME_KEYS)
-        if data is None:
+        if data is None or not body.strip():
             return course.home
         self.check_body(body, t.path, body_line)
         return body
@@ -332,7 +350,8 @@ def translate(course: Course, lang: str, report: Report) -> tuple[Course, Langua
         for day in edition.days), self_study=tuple(lessons.get(lesson.key, lesson) for lesson in edition.self_study))
         for edition in translated.editions)
     result = dataclasses.replace(translated, home=home, glossary=glossary, modules=modules, editions=editions,
-                                 lang=lang)
+                                 lang=lang, original=course)
+    result = dataclasses.replace(result, english=still_english(course, result, COURSE_FIELDS))
     return result, LanguageReport(lang, tuple(reader.items))
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+from html.parser import HTMLParser
 import unicodedata
 from pathlib import Path
 
@@ -211,13 +212,56 @@ def test_interface_strings_are_translated(built):
 
 # --- Fallback, stale and draft marks ------------------------------------------------------------------
 
+class _LangOfText(HTMLParser):
+    """Each text of a page with the language it is marked as: the `lang` of its nearest ancestor."""
+
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+    def __init__(self):
+        super().__init__()
+        self.stack, self.texts = [], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in self.VOID:
+            lang = dict(attrs).get("lang") or (self.stack[-1][1] if self.stack else "")
+            self.stack.append((tag, lang))
+
+    def handle_endtag(self, tag):
+        while self.stack:
+            if self.stack.pop()[0] == tag:
+                break
+
+    def handle_data(self, data):
+        if data.strip() and self.stack and self.stack[-1][0] not in ("script", "style"):
+            self.texts.append((self.stack[-1][1], " ".join(data.split())))
+
+
+def languages_of(html: str) -> dict[str, set]:
+    parser = _LangOfText()
+    parser.feed(html)
+    out: dict[str, set] = {}
+    for lang, text in parser.texts:
+        out.setdefault(text, set()).add(lang)
+    return out
+
+
 def test_untranslated_page_falls_back_to_english_with_a_notice_in_the_readers_language(built):
     _, out = built
     for lang in LANGS:
         html = read(out / "html" / lang / "mod" / "two.html")
         assert TEXT[lang]["notice"] in html
-        assert re.search(r'<main [^>]*lang="en"', html), "English content must carry lang=en"
-        assert "This lesson is only in English." in html
+        marked = languages_of(html)
+        # The English lesson is marked as English, part by part (WCAG 3.1.2) ...
+        for english in ("This lesson is only in English.", "Lesson two", "Learn another thing.", "Another thing.",
+                        "More", "What did you learn?"):
+            assert marked[english] == {"en"}, (lang, english, marked.get(english))
+        # ... and rendered as English throughout: its labels too, not the reader's language inside English text.
+        assert marked["Discussion"] == {"en"}, lang
+        # The page around it stays in the reader's language, and is marked so.
+        assert "Objectives" not in marked and "Key points" not in marked, lang
+        notices = [texts for text, texts in marked.items() if TEXT[lang]["notice"] in text]
+        assert notices and all(texts == {lang} for texts in notices), (lang, notices)
+        assert not re.search(r'<(html|body|main)\b[^>]*lang="en"', html)
     assert "translation-notice" not in read(out / "html" / "mod" / "two.html")
 
 
@@ -226,7 +270,7 @@ def test_draft_and_stale_marks_in_html_and_pdf(built):
     for lang in LANGS:
         lesson = read(out / "html" / lang / "mod" / "one.html")
         assert DRAFT[lang] in lesson and STALE[lang] not in lesson
-        assert not re.search(r'<main [^>]*lang="en"', lesson)
+        assert not re.search(r'<main [^>]*lang="en"', lesson) and 'lang="en"' not in lesson.split("<main")[1].split("</main>")[0], lang
         module = read(out / "html" / lang / "mod" / "index.html")
         assert (STALE[lang] in module) == (lang == "vi")
     # In print, the handout opens with the notes (the other languages: test_pdf_text_survives_extraction).
@@ -253,7 +297,7 @@ def test_site_fonts_are_woff2_subsets_covering_every_character_of_the_pages(buil
     for lang in LANGS:
         fonts = out / "html" / lang / "assets" / "fonts"
         css = read(fonts / "fonts.css")
-        faces = re.findall(r'font-family: "([^"]+)"; font-weight: (\d+); font-style: (\w+);.*?url\("([^"]+)"\)', css)
+        faces = re.findall(r'font-family:\s*"([^"]+)";\s*font-weight:\s*(\d+);\s*font-style:\s*(\w+);.*?url\("([^"]+)"\)', css)
         assert faces and (fonts / "OFL.txt").is_file()
         covered = set()
         for family, weight, style, name in faces:

@@ -96,8 +96,8 @@ def test_single_file_module_inlines_everything(built):
         assert target.startswith(("#", "data:", "https://", "http://")), f"refers outside the file: {target}"
     assert "<style>" in html and "<link" not in html and "<script src" not in html
     assert 'src="data:image/png;base64,' in html
-    assert re.search(r'@font-face \{ font-family: "Noto Sans"; font-weight: 400; font-style: normal; .*'
-                     r'src: url\("data:font/woff2;base64,', html), "fonts are inlined"
+    assert re.search(r'@font-face\s*\{\s*font-family:\s*"Noto Sans";\s*font-weight:\s*400;\s*font-style:\s*normal;.*'
+                     r'src:\s*url\("data:font/woff2;base64,', html), "fonts are inlined"
     assert "url(\"Noto" not in html
     assert html.count('<article class="lesson"') == 2
     assert "<h1>" in html and html.count("<h1") == 1, "one h1: the module; lessons are h2"
@@ -198,7 +198,9 @@ def test_index_script_is_a_safe_classic_script():
 def test_minify_keeps_strings_and_meaning(tmp_path):
     css = tmp_path / "a.css"
     css.write_text('/* note */\n.a  >  b ,\n.c :focus { content: " → ";  margin : 0 ; }\n', encoding="utf-8")
-    assert minify(css) == b'.a>b,.c :focus{content:" \xe2\x86\x92 ";margin :0}\n'
+    # The space in ".c :focus" (any focused element inside .c) is meaning, not layout; strings stay as written.
+    assert minify(css) == '.a>b,.c :focus{content:" → ";margin:0}\n'.encode("utf-8")
     js = tmp_path / "a.js"
-    js.write_text('/* head */\n(function () {\n  // why\n  var s = "a  b"; /* keep */\n}());\n', encoding="utf-8")
-    assert minify(js) == b'(function () {\nvar s = "a  b"; /* keep */\n}());\n'
+    js.write_text('/* head */\n(function () {\n  // why\n  var s = "a  b // c";\n  var r = /x  y/;\n}());\n',
+                  encoding="utf-8")
+    assert minify(js) == b'(function(){var s="a  b // c";var r=/x  y/;}());\n'

@@ -1,4 +1,4 @@
-/* Advocacy with ASEAN: quizzes, progress and search for the offline course site.
+/* Advocacy with ASEAN: quizzes and the progress record for the offline course site.
    A classic script with no dependencies: it must work from file:// (no fetch, modules or workers),
    on old Android browsers, and leave every page readable when it does not run at all. */
 (function () {
@@ -19,6 +19,13 @@
     var e = doc.createElement(tag);
     if (cls) { e.className = cls; }
     if (text !== undefined) { e.textContent = text; }
+    return e;
+  }
+  // Words from the interface (ui-strings) shown inside a lesson that may still be in English: mark them
+  // with the page's language, so that screen readers read them right (WCAG 3.1.2).
+  function ui(tag, cls, name, values) {
+    var e = el(tag, cls, t(name, values));
+    e.lang = doc.documentElement.lang;
     return e;
   }
   function today() { return new Date().toISOString().slice(0, 10); }
@@ -50,7 +57,9 @@
     each(doc.querySelectorAll(".lesson-list li[data-lesson]"), function (li) {
       if (rec.visited[li.getAttribute("data-lesson")]) {
         li.classList.add("opened");
-        li.appendChild(el("span", "opened-mark", " ✓ " + t("opened")));
+        var mark = el("span", "opened-mark", " ✓ ");
+        mark.appendChild(ui("span", "", "opened"));
+        li.appendChild(mark);
       }
     });
     var resume = doc.getElementById("resume");
@@ -81,8 +90,9 @@
     var article = quiz.closest ? quiz.closest("article.lesson[data-lesson]") : null;
     var quizKey = article ? article.getAttribute("data-lesson") + "#" + qi : null;
     var score = el("p", "quiz-score");
+    score.lang = doc.documentElement.lang;
     score.setAttribute("aria-live", "polite");
-    var retry = el("button", "quiz-retry", t("retry"));
+    var retry = ui("button", "quiz-retry", "retry");
     retry.type = "button";
     retry.hidden = true;
     var state = [];  // per question: the choices picked, whether it is finished, and whether it was right
@@ -119,7 +129,7 @@
           var line = el("p", a.correct ? "right" : "wrong");
           // The authors' feedback often opens with "Yes" or "No": then the word is for screen readers only.
           var mark = el("strong", "", a.correct ? "✓ " : "✗ ");
-          mark.appendChild(el("span", a.feedback ? "visually-hidden" : "", t(a.correct ? "correct" : "wrong")));
+          mark.appendChild(ui("span", a.feedback ? "visually-hidden" : "", a.correct ? "correct" : "wrong"));
           line.appendChild(mark);
           line.appendChild(doc.createTextNode(" " + (a.feedback || "")));
           if (needed < 2) { feedback.textContent = ""; }
@@ -167,67 +177,6 @@
     });
   });
 
-  // Progress page: fill the tables, keep the name, print a summary or save a small text file.
-  var summary = doc.getElementById("progress-summary");
-  if (summary) { progressPage(summary); }
-
-  function scores(rec, key) {
-    var right = 0, total = 0;
-    Object.keys(rec.quizzes).forEach(function (k) {
-      if (k.split("#")[0] === key) { right += rec.quizzes[k].right; total += rec.quizzes[k].total; }
-    });
-    return total ? right + " / " + total : "";
-  }
-
-  function progressPage(summary) {
-    var rec = load();
-    var opened = 0;
-    each(doc.querySelectorAll(".progress-table tr[data-lesson]"), function (row) {
-      var key = row.getAttribute("data-lesson");
-      if (rec.visited[key]) { opened += 1; row.classList.add("opened"); row.querySelector(".visited").textContent = rec.visited[key]; }
-      var s = scores(rec, key);
-      if (s) { row.querySelector(".score").textContent = s; }
-    });
-    summary.textContent = "";
-    summary.appendChild(el("p", "progress-count", t("summary", {
-      opened: opened, total: summary.getAttribute("data-lessons"), quizzes: Object.keys(rec.quizzes).length
-    })));
-    doc.getElementById("progress-date").textContent = t("date") + ": " + today();
-    var name = doc.getElementById("progress-name");
-    name.value = rec.name || "";
-    name.addEventListener("input", function () { var d = load(); d.name = name.value; save(d); });
-    doc.getElementById("progress-print").addEventListener("click", function () { window.print(); });
-    doc.getElementById("progress-reset").addEventListener("click", function () {
-      if (window.confirm(t("confirm"))) { save({ visited: {}, quizzes: {}, name: load().name }); window.location.reload(); }
-    });
-    doc.getElementById("progress-export").addEventListener("click", function () {
-      var d = load();
-      var title = (doc.querySelector(".site-title") || {}).textContent || "";
-      var lines = [t("record") + ": " + title, t("name") + ": " + (d.name || ""), t("date") + ": " + today(),
-        summary.textContent, ""];
-      each(doc.querySelectorAll(".progress-table"), function (table) {
-        var rows = [];
-        each(table.querySelectorAll("tr[data-lesson]"), function (row) {
-          var key = row.getAttribute("data-lesson");
-          if (!d.visited[key] && !scores(d, key)) { return; }
-          rows.push("  [" + (d.visited[key] ? "x" : " ") + "] " + row.querySelector("th").textContent.trim() +
-            (d.visited[key] ? " · " + t("opened") + " " + d.visited[key] : "") +
-            (scores(d, key) ? " · " + t("quiz") + " " + scores(d, key) : ""));
-        });
-        if (rows.length) { lines.push(table.querySelector("caption").textContent.trim()); lines = lines.concat(rows, [""]); }
-      });
-      if (lines.length === 5) { lines.push(t("none")); }
-      var slug = (d.name || "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
-      var file = "learning-record" + (slug ? "-" + slug : "") + "-" + today() + ".txt";
-      var blob = new Blob([lines.join("\r\n") + "\r\n"], { type: "text/plain;charset=utf-8" });
-      var a = el("a");
-      a.href = URL.createObjectURL(blob);
-      a.download = file;
-      body.appendChild(a);
-      a.click();
-      body.removeChild(a);
-      doc.getElementById("progress-status").textContent = t("saved", { file: file });
-    });
-  }
-
+  // What the progress page (progress.js, loaded there only, to keep lesson pages light) needs from here.
+  window.awaCourse = { t: t, el: el, each: each, load: load, save: save, today: today };
 }());
