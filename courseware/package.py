@@ -83,8 +83,12 @@ class WeightReport:
         return "\n".join(out) + "\n"
 
 
-def package(course: Course, templates: Path, files: dict[str, bytes], report, *, share: bool) -> tuple[dict, WeightReport]:
+def package(course: Course, templates: Path, files: dict[str, bytes], report, *, share: bool,
+            versions: dict | None = None) -> tuple[dict, WeightReport]:
     """Files to add to the output (the zip, the single-file modules, the report) and the weight report.
+
+    `versions` ({lang: (course in lang, translation report)}, see languages.translate_all) adds each module
+    file in every other language, named like the PDFs: 01-asean-context.km.html.
 
     `files` maps output paths to bytes and holds the trainee site under html/. With `share` false (a
     partial build, where the site in memory is incomplete) only the weight report is produced.
@@ -98,12 +102,16 @@ def package(course: Course, templates: Path, files: dict[str, bytes], report, *,
         zip_name = f"{name}-site.zip"
         out[f"{SHARE}/{zip_name}"] = site_zip(site, name, course.release_date)
         zip_size = len(out[f"{SHARE}/{zip_name}"])
-        renderer = SiteRenderer(course, templates, "trainee")
-        for module in course.modules:
-            file_name = f"modules/{module.number:02d}-{module.id}.html"
-            page = inline_fonts(renderer.render_module_file(module, report), templates.parent / "fonts")
-            out[f"{SHARE}/{file_name}"] = page.encode("utf-8")
-            modules.append((file_name, len(out[f"{SHARE}/{file_name}"])))
+        from . import languages
+        for lang, (version, lang_report) in (versions or {languages.SOURCE: (course, None)}).items():
+            renderer = SiteRenderer(version, templates, "trainee")
+            if lang != languages.SOURCE:
+                languages.install(renderer.env, version, lang, lang_report)
+            for module in version.modules:
+                file_name = languages.pdf_name(f"modules/{module.number:02d}-{module.id}.html", lang)
+                page = inline_fonts(renderer.render_module_file(module, report), templates.parent / "fonts")
+                out[f"{SHARE}/{file_name}"] = page.encode("utf-8")
+                modules.append((file_name, len(out[f"{SHARE}/{file_name}"])))
     weights = WeightReport(lessons=tuple(lesson_weights(site, course)), bundle_bytes=sum(map(len, site.values())),
                            bundle_files=len(site), zip_name=zip_name, zip_bytes=zip_size,
                            module_files=tuple(modules))

@@ -93,7 +93,7 @@ def _build(root: Path, options: Options, output: Path) -> Result:
         if options.html:
             files.update(languages.sites(versions, templates, TOOL_ROOT / "fonts", report))
             shared, result.weights = package(versions[languages.SOURCE][0], templates, files, report,
-                                             share=not _partial(options))
+                                             share=not _partial(options), versions=versions)
             files.update(shared)  # share/: the zipped trainee site and one file per module; page-weight.txt
         files["translation-report.txt"] = languages.translation_report(versions, report).encode("utf-8")
     except TemplateError as exc:

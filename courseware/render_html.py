@@ -118,7 +118,7 @@ class SiteRenderer:
         refs: dict[str, None] = {}
         assets = self.templates / "assets"
 
-        def context(lesson: Lesson | None) -> RenderContext:
+        def context(lesson: Lesson | None, english: bool = False) -> RenderContext:
             def link(href: str):
                 if re.match(r"^[a-z][a-z0-9+.-]*:", href):
                     return href
@@ -145,14 +145,16 @@ class SiteRenderer:
                 refs.setdefault(ref)
                 return "#" + ref_id(ref)
 
-            return RenderContext(references=self.course.references, glossary=self.course.glossary, link=link,
+            source = self.course.original if english and self.course.original is not None else self.course
+            return RenderContext(references=self.course.references, glossary=source.glossary, link=link,
                                  image=image, glossary_url=glossary_url, reference_url=reference_url,
-                                 lang=self.course.lang, labels=labels_for(self.course.lang))
+                                 lang=source.lang, labels=labels_for(source.lang))
 
         lessons = []
         for lesson in module.lessons:
             ctx = context(lesson)
-            rendered = markup.render(lesson.body, path=lesson.path, report=report, ctx=ctx, audience=self.audience,
+            rendered = markup.render(lesson.body, path=lesson.path, report=report,
+                                     ctx=context(lesson, english="body" in lesson.english), audience=self.audience,
                                      medium="web", offset=lesson.body_line)
             lessons.append({"lesson": lesson, "anchor": _lesson_anchor(lesson),
                             "body": _no_skipped_headings(_nest_headings(_prefix_ids(rendered.html,
@@ -165,6 +167,7 @@ class SiteRenderer:
             glossary=[self.course.glossary[t] for t in self.course.glossary if t in terms],
             references=[self.course.references[r] for r in self.course.references if r in refs],
             term_id=term_id, ref_id=ref_id, lang=self.course.lang,
+            notice_page=Page(module_path(module), "module", module.title, module=module),
             css=(minify(assets / "style.css") + minify(assets / "pages.css")).decode("utf-8"),
             js=minify(assets / "app.js").decode("utf-8").replace("</", "<\\/"))
 

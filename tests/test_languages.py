@@ -7,6 +7,7 @@ Vietnamese module overview is stale on purpose (it records the hash of an older 
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 from html.parser import HTMLParser
@@ -263,6 +264,32 @@ def test_untranslated_page_falls_back_to_english_with_a_notice_in_the_readers_la
         assert notices and all(texts == {lang} for texts in notices), (lang, notices)
         assert not re.search(r'<(html|body|main)\b[^>]*lang="en"', html)
     assert "translation-notice" not in read(out / "html" / "mod" / "two.html")
+
+
+def test_single_file_module_in_every_language(built):
+    """The module file a trainer sends over a messaging app, in the reader's language: translated parts in
+    it, English parts marked English, the reader's script font inlined, still one self-contained file."""
+    from fontTools.ttLib import TTFont
+    _, out = built
+    files = sorted(p.name for p in (out / "share" / "modules").glob("*.html"))
+    assert files == ["01-mod.html"] + [f"01-mod.{lang}.html" for lang in sorted(LANGS)]
+    family = {"km": "Noto Sans Khmer", "my": "Noto Sans Myanmar", "th": "Noto Sans Thai", "vi": "Noto Sans"}
+    for lang in LANGS:
+        html = read(out / "share" / "modules" / f"01-mod.{lang}.html")
+        assert f'<html lang="{lang}">' in html and "<link" not in html and "<script src" not in html
+        marked = languages_of(html)
+        assert marked[TEXT[lang]["title"]] == {lang}  # the translated module and lesson one
+        assert marked["This lesson is only in English."] == {"en"} and marked["Lesson two"] == {"en"}, lang
+        assert DRAFT[lang] in html, lang  # the page's translation notes
+        # The script's font is inlined, cut to the file's characters, and covers them.
+        faces = re.findall(r'font-family:"([^"]+)";[^}]*url\("data:font/woff2;base64,([^"]+)"\)', html)
+        assert family[lang] in {f for f, _ in faces}, lang
+        covered = set()
+        for _, data in faces:
+            covered |= set(TTFont(io.BytesIO(base64.b64decode(data))).getBestCmap())
+        body = re.sub(r"<(script|style)\b.*?</\1>", "", html, flags=re.S)
+        visible = {c for c in re.sub(r"<[^>]+>", "", body) if unicodedata.category(c)[0] in "LMNPS"}
+        assert not {c for c in visible if ord(c) not in covered}, lang
 
 
 def test_draft_and_stale_marks_in_html_and_pdf(built):
