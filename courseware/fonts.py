@@ -135,13 +135,29 @@ def site_fonts(texts, fonts_dir: Path, folder: str = "assets/fonts") -> dict[str
         if data is None:
             continue
         files[f"{folder}/{face.woff2_name}"] = data
+        # A script font says which characters it is for, so that a browser downloads it only for a page that
+        # has them: without it, bold text with a symbol such as "✗" fetches every bold script font in the
+        # fallback list to look for the glyph.
+        scope = "" if face.family == first else f"unicode-range:{unicode_range(codepoints & cmap(face.path))};"
         rules.append(f'@font-face{{font-family:"{face.family}";font-weight:{face.weight};'
-                     f'font-style:{face.style};font-display:swap;src:url("{face.woff2_name}") format("woff2")}}')
+                     f'font-style:{face.style};font-display:swap;{scope}'
+                     f'src:url("{face.woff2_name}") format("woff2")}}')
     licence = fonts_dir / "OFL.txt"
     if files and licence.is_file():
         files[f"{folder}/OFL.txt"] = licence.read_bytes()
     files[f"{folder}/fonts.css"] = ("\n".join(rules) + "\n").encode("utf-8")
     return files
+
+
+def unicode_range(codepoints) -> str:
+    """CSS unicode-range for a set of code points: U+1780-17DD,U+25CC."""
+    spans: list[list[int]] = []
+    for cp in sorted(codepoints):
+        if spans and cp == spans[-1][1] + 1:
+            spans[-1][1] = cp
+        else:
+            spans.append([cp, cp])
+    return ",".join(f"U+{a:X}" if a == b else f"U+{a:X}-{b:X}" for a, b in spans)
 
 
 # --- The glyph check: no empty boxes in any PDF ---------------------------------------------------

@@ -91,7 +91,7 @@ def notice_html(course: Course, page: Page, lang: str, report: LanguageReport | 
     if not lines:
         return Markup("")
     items = "".join(f'<li class="translation-{kind}">{escape(text)}</li>' for kind, text in lines)
-    return Markup(f'<aside class="translation-notice wrap" role="note" aria-label="{escape(_("Translation notes"))}">'
+    return Markup(f'<aside class="translation-notice" role="note" aria-label="{escape(_("Translation notes"))}">'
                   f'<ul>{items}</ul></aside>\n')
 
 
