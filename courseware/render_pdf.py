@@ -43,6 +43,9 @@ class PdfJob:
     html: str
     base_url: str
     source: str  # the source file to blame for resource errors, relative to the project
+    # For a document that must fit one page (the agenda): a stylesheet beside print.css that tightens the layout,
+    # applied only when the document runs over one page without it.
+    fit_one_page: str | None = None
 
 
 # The documents, by file name. Trainee documents must never carry trainer material.
@@ -159,13 +162,14 @@ class PdfRenderer:
                     article_id=self.article_id,
                     letters=LETTERS, handout_name=handout_name)
 
-    def job(self, name: str, template: str, source: str, header: str | None = None, **context) -> PdfJob:
+    def job(self, name: str, template: str, source: str, header: str | None = None, fit_one_page: str | None = None,
+            **context) -> PdfJob:
         html = render_template(self.env, template, **self.common(), header=header or self.course.title, **context)
         # A link whose target is not in this document (a heading of a lesson printed elsewhere) becomes
         # plain text: WeasyPrint would otherwise warn about the missing anchor.
         ids = set(HTML_ID.findall(html))
         html = HTML_HREF.sub(lambda m: m.group(0) if m.group(1) in ids else "", html)
-        return PdfJob(name, html, (self.templates / "pdf").resolve().as_uri() + "/", source)
+        return PdfJob(name, html, (self.templates / "pdf").resolve().as_uri() + "/", source, fit_one_page)
 
     def jobs(self, report) -> list[PdfJob]:
         course = self.course
@@ -180,7 +184,8 @@ class PdfRenderer:
                                     test=course.assessment, kind=kind))
         for edition in course.editions:
             out.append(self.guide(edition, report))
-            out.append(self.job(agenda_name(edition), "pdf/agenda.html", course_yaml, edition=edition))
+            out.append(self.job(agenda_name(edition), "pdf/agenda.html", course_yaml, edition=edition,
+                                fit_one_page="agenda-tight.css"))
             if course.assessment:
                 out.append(self.job(evaluation_name(edition), "pdf/evaluation.html", course_yaml, edition=edition,
                                     evaluation=course.assessment))
@@ -340,10 +345,18 @@ def lay_out(job: PdfJob, roots: list) -> tuple[str, bytes | None, list[str], str
     wlog.addHandler(handler)
     wlog.propagate = False
     try:
-        document = weasyprint.HTML(string=job.html, base_url=job.base_url, url_fetcher=ProjectFetcher([Path(r) for r in roots]))
+        fetcher = ProjectFetcher([Path(r) for r in roots])
         ident = hashlib.sha256(job.html.encode("utf-8")).hexdigest()[:32].encode("ascii")
-        pdf = document.write_pdf(pdf_identifier=ident, pdf_variant="pdf/ua-1", uncompressed_pdf=False)
-        return job.name, pdf, handler.records, None
+        options = dict(pdf_identifier=ident, pdf_variant="pdf/ua-1", uncompressed_pdf=False)
+        document = weasyprint.HTML(string=job.html, base_url=job.base_url, url_fetcher=fetcher).render(**options)
+        if job.fit_one_page and len(document.pages) > 1:
+            # Linked after print.css, so that its rules win; the HTML (and so the cache key) stays the same.
+            tight = job.html.replace("</head>", f'<link rel="stylesheet" href="{job.fit_one_page}">\n</head>', 1)
+            document = weasyprint.HTML(string=tight, base_url=job.base_url, url_fetcher=fetcher).render(**options)
+            if len(document.pages) > 1:
+                handler.records.append(f"takes {len(document.pages)} pages where one is expected, even with "
+                                       f"{job.fit_one_page}: shorten the session titles or the day's sessions")
+        return job.name, document.write_pdf(**options), handler.records, None
     except ResourceError as exc:
         return job.name, None, handler.records, f"{exc.reason}: {exc.url}"
     finally:
