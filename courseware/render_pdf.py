@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 ATTENDANCE_ROWS = 14  # rows that fit one landscape page at a height people can sign in
+WALK_IN_ROWS = 4  # blank rows, at least, under the names on a named attendance sheet: for people not on the list
 HTML_ID = re.compile(r'\bid="([^"]+)"')
 HTML_HREF = re.compile(r'\bhref="#([^"]+)"')
 
@@ -75,6 +76,10 @@ def certificate_name(edition: Edition) -> str:
 
 def named_certificates_name(edition: Edition) -> str:
     return f"certificates-{edition.id}-named.pdf"
+
+
+def named_attendance_name(edition: Edition) -> str:
+    return f"attendance-{edition.id}-named.pdf"
 
 
 def pdf_date(course: Course) -> str:
@@ -190,16 +195,24 @@ class PdfRenderer:
                 out.append(self.job(evaluation_name(edition), "pdf/evaluation.html", course_yaml, edition=edition,
                                     evaluation=course.assessment))
             out.append(self.job(attendance_name(edition), "pdf/attendance.html", course_yaml, edition=edition,
-                                rows=ATTENDANCE_ROWS))
+                                sheets=attendance_sheets(())))
             out.append(self.job(certificate_name(edition), "pdf/certificate.html", course_yaml, edition=edition,
                                 participants=(None,), learning_minutes=learning_minutes(edition)))
         return out
 
-    def named_certificates(self, participants) -> list[PdfJob]:
-        """One certificate per participant, for each edition. Never cached: the names are personal data."""
-        return [self.job(named_certificates_name(edition), "pdf/certificate.html", self.course.source.name + "/course.yaml",
-                         edition=edition, participants=tuple(participants), learning_minutes=learning_minutes(edition))
-                for edition in self.course.editions] if participants else []
+    def named_documents(self, participants) -> list[PdfJob]:
+        """For each edition, one certificate per participant and the attendance sheet with their names. Never
+        cached: the names are personal data."""
+        if not participants:
+            return []
+        course_yaml = self.course.source.name + "/course.yaml"
+        out = []
+        for edition in self.course.editions:
+            out.append(self.job(named_certificates_name(edition), "pdf/certificate.html", course_yaml, edition=edition,
+                                participants=tuple(participants), learning_minutes=learning_minutes(edition)))
+            out.append(self.job(named_attendance_name(edition), "pdf/attendance.html", course_yaml, edition=edition,
+                                sheets=attendance_sheets(tuple(participants))))
+        return out
 
     def handout(self, module: Module, report) -> PdfJob:
         present = frozenset(lesson.key for lesson in module.lessons)
@@ -242,6 +255,17 @@ class PdfRenderer:
 def whole_course(course: Course) -> bool:
     """False when the course was loaded for one module only (the editions then name missing modules)."""
     return all(course.module(lesson.module_id) for edition in course.editions for lesson in edition.lessons)
+
+
+def attendance_sheets(participants) -> list[list[tuple]]:
+    """The rows of an attendance sheet, page by page: (number, participant or None for a blank row).
+
+    Every page has ATTENDANCE_ROWS rows; the participants come first, then at least WALK_IN_ROWS blank rows,
+    and the last page is filled up with blank rows. Without participants: one page of blank rows."""
+    people = list(participants)
+    wanted = len(people) + WALK_IN_ROWS if people else ATTENDANCE_ROWS
+    rows = people + [None] * (-(-wanted // ATTENDANCE_ROWS) * ATTENDANCE_ROWS - len(people))
+    return [list(enumerate(rows[i:i + ATTENDANCE_ROWS], i + 1)) for i in range(0, len(rows), ATTENDANCE_ROWS)]
 
 
 def learning_minutes(edition: Edition) -> int:

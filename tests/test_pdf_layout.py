@@ -219,3 +219,38 @@ def test_the_agenda_is_one_page_in_every_language_and_edition(agendas):
     assert set(agendas) == expected and len(expected) >= 10
     pages = {name: len(pdf.pages) for name, pdf in agendas.items()}
     assert pages == {name: 1 for name in expected}
+
+
+def test_a_named_attendance_sheet_keeps_its_rows_on_each_page():
+    """26 names and 4 walk-in rows make 3 pages of 14 rows; a 120-character name and a long organisation keep
+    their row's height, so no page runs over and the numbering goes on from page to page."""
+    import io
+    import re
+
+    import weasyprint
+    from pypdf import PdfReader
+
+    from courseware.certificates import MAX_NAME, Participant
+    from courseware.fetch import ProjectFetcher
+    from courseware.load import load_course
+    from courseware.problems import Report
+    from courseware.render_pdf import PdfRenderer
+    root = COURSES / "tiny"
+    people = [Participant(f"Participant {letter}", "Migrant Workers Rights Network", "Thailand")
+              for letter in "ABCDEFGHIJKLMNOPQRSTUVWXY"]
+    people.insert(3, Participant(("Long " * 30)[:MAX_NAME], "Legal Support for Children and Women, Phnom Penh office",
+                                 "Cambodia"))
+    jobs = PdfRenderer(load_course(root, Report(root)), ROOT / "templates").named_documents(people)
+    job = next(j for j in jobs if j.name == "attendance-one-day-named.pdf")
+    document = weasyprint.HTML(string=job.html, base_url=job.base_url,
+                               url_fetcher=ProjectFetcher([root, ROOT])).render()
+    assert headings_at_page_bottom(document) == [] and split_blocks(document) == []
+    pages = [" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(document.write_pdf())).pages]
+    assert len(pages) == 3
+    for number, page in enumerate(pages):
+        rows = page.split("Date: ____", 1)[1].split("Tiny course Page")[0]
+        assert [int(n) for n in re.findall(r"\b\d+\b", rows)] == list(range(14 * number + 1, 14 * number + 15))
+        assert page.endswith(f"Tiny course Page {number + 1} of 3")
+    assert "3 Participant C Migrant" in pages[0] and "4 Long Long" in pages[0] and "14 Participant M " in pages[0]
+    assert "15 Participant N " in pages[1] and "26 Participant Y Migrant Workers Rights Network Thailand 27" in pages[1]
+    assert "Participant" not in pages[2]
