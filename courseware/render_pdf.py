@@ -200,6 +200,15 @@ class PdfRenderer:
                                 participants=(None,), learning_minutes=learning_minutes(edition)))
         return out
 
+    def job_with_back_matter(self, name: str, template: str, source: str, header: str | None = None,
+                             **context) -> PdfJob:
+        """A document that ends with the glossary terms and the references it shows: the template is rendered once
+        without them to find the term and citation links in what it prints, then with them."""
+        draft = render_template(self.env, template, **self.common(), header=header or self.course.title,
+                                terms=[], refs=[], **context)
+        terms, refs = linked_terms_and_refs(self.course, draft)
+        return self.job(name, template, source, header, terms=terms, refs=refs, **context)
+
     def named_documents(self, participants) -> list[PdfJob]:
         """For each edition, one certificate per participant and the attendance sheet with their names. Never
         cached: the names are personal data."""
@@ -217,17 +226,15 @@ class PdfRenderer:
     def handout(self, module: Module, report) -> PdfJob:
         present = frozenset(lesson.key for lesson in module.lessons)
         lessons = [(lesson, self.lesson(lesson, "trainee", present, report)) for lesson in module.lessons]
-        terms, refs = used_terms_and_refs(self.course, module.lessons)
-        return self.job(handout_name(module), "pdf/handout.html", self.course.source.name + "/" + module.folder,
-                        module=module, lessons=lessons, terms=terms, refs=refs)
+        return self.job_with_back_matter(handout_name(module), "pdf/handout.html",
+                                         self.course.source.name + "/" + module.folder, module=module, lessons=lessons)
 
     def reader(self, report) -> PdfJob:
         present = frozenset(lesson.key for lesson in self.course.lessons)
         modules = [(module, [(lesson, self.lesson(lesson, "trainee", present, report)) for lesson in module.lessons])
                    for module in self.course.modules]
-        terms, refs = used_terms_and_refs(self.course, self.course.lessons)
-        return self.job(reader_name(), "pdf/reader.html", self.course.source.name + "/course.yaml",
-                        modules=modules, terms=terms, refs=refs)
+        return self.job_with_back_matter(reader_name(), "pdf/reader.html", self.course.source.name + "/course.yaml",
+                                         modules=modules)
 
     def guide(self, edition: Edition, report) -> PdfJob:
         present = frozenset(lesson.key for lesson in edition.lessons)
@@ -243,13 +250,12 @@ class PdfRenderer:
         materials = materials_by_lesson(edition.lessons)
         by_day = {day.number: _unique(m for s in day.sessions if s.lesson for m in materials[s.lesson.key])
                   for day in edition.days}
-        terms, refs = used_terms_and_refs(self.course, edition.lessons)
         header = self.course.title + " · " + i18n.gettext_for(self.course.lang)("Facilitator guide")
-        return self.job(guide_name(edition), "pdf/guide.html", self.course.source.name + "/course.yaml", header,
-                        edition=edition, lessons=lessons, plans=plans, modules=modules, first_session=first_session,
-                        materials=materials, materials_by_day=by_day, assessment=self.course.assessment,
-                        terms=terms, refs=refs, documents=print_list(self.course, edition),
-                        attendance_rows=ATTENDANCE_ROWS)
+        return self.job_with_back_matter(guide_name(edition), "pdf/guide.html", self.course.source.name + "/course.yaml",
+                                         header, edition=edition, lessons=lessons, plans=plans, modules=modules,
+                                         first_session=first_session, materials=materials, materials_by_day=by_day,
+                                         assessment=self.course.assessment, documents=print_list(self.course, edition),
+                                         attendance_rows=ATTENDANCE_ROWS)
 
 
 def whole_course(course: Course) -> bool:
@@ -337,17 +343,14 @@ def print_list(course: Course, edition: Edition) -> list[PrintItem]:
     return items
 
 
-def used_terms_and_refs(course: Course, lessons) -> tuple[list, list]:
-    pattern = markup.term_pattern(course.glossary)
-    terms, refs = set(), set()
-    for lesson in lessons:
-        text = lesson.path.read_text(encoding="utf-8")
-        if pattern:
-            terms |= {m.group(1) for m in pattern.finditer(text)}
-        for m in markup.CITATION.finditer(text):
-            refs |= {x.strip().lstrip("@") for x in m.group(1).split(";")}
-    return ([course.glossary[t] for t in course.glossary if t in terms],
-            [course.references[r] for r in course.references if r in refs])
+def linked_terms_and_refs(course: Course, html: str) -> tuple[list, list]:
+    """The glossary entries and references a document's HTML links to, in glossary and reference-list order.
+
+    Every glossary term the markup renderer marks and every citation is a link (#term-…, #ref-…), so these are
+    exactly the terms and sources the printed text uses, in the document's audience and language."""
+    targets = set(HTML_HREF.findall(html))
+    return ([course.glossary[t] for t in course.glossary if term_id(t) in targets],
+            [course.references[r] for r in course.references if ref_id(r) in targets])
 
 
 class _Collect(logging.Handler):

@@ -279,3 +279,29 @@ def test_a_one_module_build_lays_out_only_that_handout(make_course):
     whole = names(None)
     assert {"handout-01-mod.pdf", "handout-02-two.pdf", "course-reader.pdf", "facilitator-guide-short.pdf",
             "agenda-short.pdf", "attendance-short.pdf", "certificate-short.pdf"} <= set(whole)
+
+
+def test_back_matter_lists_the_terms_and_sources_the_document_prints(make_course):
+    """A term and a citation only in a facilitator note are in the guide's glossary and references, not in the
+    trainee handout's; a term only in a module objective is in the handout's glossary, and its link works."""
+    from conftest import LESSON, MODULE_YAML, minimal_course
+    from courseware.load import load_course
+    from courseware.problems import Report
+    from courseware.render_pdf import PdfRenderer
+    glossary = ("- term: MOU\n  expansion: memorandum of understanding\n  definition: An agreement.\n"
+                "- term: AICHR\n  expansion: ASEAN Intergovernmental Commission on Human Rights\n"
+                "  definition: A commission.\n- term: ACMW\n  expansion: ASEAN Committee on Migrant Workers\n"
+                "  definition: A committee.\n")
+    lesson = LESSON + "\n/// facilitator-note\nAsk about the MOU here [@charter].\n///\n"
+    root = make_course(minimal_course(**{
+        "modules/glossary.yaml": glossary,
+        "modules/01-mod/module.yaml": MODULE_YAML.replace("objectives: [Learn.]", "objectives: [Learn about AICHR.]"),
+        "modules/01-mod/01-one.md": lesson}))
+    report = Report(root)
+    jobs = {j.name: j.html for j in PdfRenderer(load_course(root, report), ROOT / "templates").jobs(report)}
+    assert not report.errors
+    handout, guide = jobs["handout-01-mod.pdf"], jobs["facilitator-guide-short.pdf"]
+    assert 'id="term-mou"' in guide and 'id="ref-charter"' in guide
+    assert "MOU" not in handout and 'id="ref-charter"' not in handout
+    assert 'id="term-aichr"' in handout and 'href="#term-aichr"' in handout
+    assert 'id="term-acmw"' not in handout + guide  # in the glossary, used nowhere
