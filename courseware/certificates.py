@@ -1,8 +1,8 @@
 """Participants for named certificates: read from a CSV file that the trainer gives on the command line.
 
 Participant data is personal data. It is read only from the file named with `--participants`, used
-only for the named certificates under output/pdf/, and never copied into the repository, the
-sources, the HTML sites or any cache.
+only for the named certificates and the named attendance sheets under output/pdf/, and never copied
+into the repository, the sources, the HTML sites or any cache.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pathlib import Path
 
 NAME_COLUMNS = ("name", "full name", "participant", "participant name")
 ORGANISATION_COLUMNS = ("organisation", "organization", "org")
+COUNTRY_COLUMNS = ("country",)
 MAX_NAME = 120
 
 
@@ -21,6 +22,7 @@ MAX_NAME = 120
 class Participant:
     name: str
     organisation: str | None = None
+    country: str | None = None  # printed on the attendance sheet only
 
 
 def read_participants(path: Path, report) -> tuple[Participant, ...]:
@@ -57,6 +59,7 @@ def read_participants(path: Path, report) -> tuple[Participant, ...]:
                      "for example: name,organisation", "participants")
         return ()
     org_col = next((header.index(c) for c in ORGANISATION_COLUMNS if c in header), None)
+    country_col = next((header.index(c) for c in COUNTRY_COLUMNS if c in header), None)
     people = []
     try:
         for row in rows:
@@ -72,8 +75,9 @@ def read_participants(path: Path, report) -> tuple[Participant, ...]:
                 report.error(path, line, 1, f"name is {len(name)} characters long; at most {MAX_NAME} fit on "
                              "a certificate (is this the right column?)", "participants")
                 continue
-            org = cells[org_col] if org_col is not None and org_col < len(cells) and cells[org_col] else None
-            people.append(Participant(name, org))
+            org, country = (cells[col] if col is not None and col < len(cells) and cells[col] else None
+                            for col in (org_col, country_col))
+            people.append(Participant(name, org, country))
     except csv.Error as exc:
         report.error(path, rows.line_num, 1, f"the participants file is not valid CSV: {exc}", "participants")
         return ()

@@ -40,7 +40,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, metavar="N", help="PDFs laid out in parallel (default: one per core)")
     p.add_argument("--participants", type=Path, metavar="FILE.csv",
                    help="also fill one certificate per participant, from a CSV file with a 'name' column (and "
-                        "optionally 'organisation'), into output/pdf/certificates-<edition>-named.pdf. Keep the file "
+                        "optionally 'organisation' and 'country'), into output/pdf/certificates-<edition>-named.pdf, "
+                        "and an attendance sheet with their names, output/pdf/attendance-<edition>-named.pdf. Keep the file "
                         "outside the repository: the names are personal data and are never written to the "
                         "repository, to output/html or to the build caches")
     p.add_argument("--debug", action="store_true", help="show a traceback on internal errors")

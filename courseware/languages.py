@@ -144,10 +144,13 @@ PRINT_SCRIPT_CSS = ("<style>:lang(km), :lang(km) *, :lang(my), :lang(my) *, :lan
 FIRST_H1_END = re.compile(r"</h1>")
 
 
-def pdf_notice(course: Course, lang: str, report: LanguageReport, sources: list[Path]) -> str:
-    """A short note printed under the first heading: drafts, stale parts, parts in English."""
+NOTICE_PLACE = re.compile(r'<body\b[^>]*\bdata-translation-notice="([a-z]+)"')
+
+
+def pdf_notice_lines(course: Course, lang: str, report: LanguageReport, sources: list[Path]) -> list[tuple[str, str]]:
+    """(kind, text) of what a reader must be told about a PDF's translation: drafts, stale parts, parts in English."""
     if lang == SOURCE:
-        return ""
+        return []
     _ = i18n.gettext_for(lang)
     records = [r for r in (report.of(p) for p in sources) if r is not None]
     lines = []
@@ -159,6 +162,12 @@ def pdf_notice(course: Course, lang: str, report: LanguageReport, sources: list[
                                  "translated.")))
     if any(r.used and r.status == "draft" for r in records):
         lines.append(("draft", _("Draft translation: machine-drafted and not yet reviewed by a native speaker.")))
+    return lines
+
+
+def pdf_notice(course: Course, lang: str, report: LanguageReport, sources: list[Path]) -> str:
+    """A short note printed under the first heading: drafts, stale parts, parts in English."""
+    lines = pdf_notice_lines(course, lang, report, sources)
     if not lines:
         return ""
     items = "".join(f'<li class="translation-{kind}">{escape(text)}</li>' for kind, text in lines)
@@ -167,17 +176,36 @@ def pdf_notice(course: Course, lang: str, report: LanguageReport, sources: list[
             f'</ul></aside>')
 
 
+def place_pdf_notice(document: str, course: Course, lang: str, report: LanguageReport, sources: list[Path]) -> str:
+    """Put the translation notice where the document asks for it, with `data-translation-notice` on its <body>:
+    "footer" a small line at the foot of every page (forms, the agenda: print.css places .translation-footer),
+    "none" nowhere (the certificate a participant takes home), by default a note under the first heading."""
+    m = NOTICE_PLACE.search(document)
+    place = m.group(1) if m else "heading"
+    if place == "none":
+        return document
+    if place == "footer":
+        lines = pdf_notice_lines(course, lang, report, sources)
+        if not lines:
+            return document
+        text = " · ".join(escape(text) for _, text in lines)
+        body = BODY_OPEN.search(document)
+        return document[:body.end()] + f'<p class="translation-footer">{text}</p>' + document[body.end():]
+    notice = pdf_notice(course, lang, report, sources)
+    if notice:
+        m = FIRST_H1_END.search(document) or BODY_OPEN.search(document)
+        if m:
+            document = document[:m.end()] + notice + document[m.end():]
+    return document
+
+
 def mark_pdf_html(document: str, course: Course, lang: str, report: LanguageReport, sources: list[Path]) -> str:
     """Add the translation notice, mark English fallbacks with lang="en", and insert line-break opportunities."""
     if lang == SOURCE:
         return document
     if lang in COMPLEX_SCRIPTS and "</head>" in document:
         document = document.replace("</head>", PRINT_SCRIPT_CSS + "</head>", 1)
-    notice = pdf_notice(course, lang, report, sources)
-    if notice:
-        m = FIRST_H1_END.search(document) or BODY_OPEN.search(document)
-        if m:
-            document = document[:m.end()] + notice + document[m.end():]
+    document = place_pdf_notice(document, course, lang, report, sources)
     for lesson in course.lessons:
         record = report.of(lesson.path)
         if record is not None and record.state == "missing":
@@ -198,7 +226,9 @@ def localize_jobs(jobs, course: Course, lang: str, report: LanguageReport) -> li
     """Rename each PDF job for its language and mark its HTML (notices, lang, break opportunities)."""
     out = []
     modules = {handout_name(m): m for m in course.modules}
-    editions = {f"facilitator-guide-{e.id}.pdf": e for e in course.editions}
+    from .render_pdf import agenda_name, attendance_name, evaluation_name, guide_name
+    editions = {name(e): e for e in course.editions  # documents that show course.yaml and the edition's lessons
+                for name in (guide_name, agenda_name, evaluation_name, attendance_name)}
     for job in jobs:
         if job.name in modules:
             sources = job_sources(course, "handout", module=modules[job.name])

@@ -86,7 +86,7 @@ def _build(root: Path, options: Options, output: Path) -> Result:
             languages.check_glyphs(jobs, pdfs, TOOL_ROOT / "fonts", report, options.workers)
             files.update({f"pdf/{name}": data for name, data in pdfs.items()})
             if people:  # laid out outside the cache, so that no copy of the names is kept
-                named = PdfRenderer(course, templates).named_certificates(people)
+                named = PdfRenderer(course, templates).named_documents(people)
                 files.update({f"pdf/{name}": data for name, data in
                               render_pdfs(named, [root, TOOL_ROOT], report, options.workers).items()})
             files.update(languages.site_handouts(versions, pdfs))  # each site links to its own handouts

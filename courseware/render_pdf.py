@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 ATTENDANCE_ROWS = 14  # rows that fit one landscape page at a height people can sign in
+WALK_IN_ROWS = 4  # blank rows, at least, under the names on a named attendance sheet: for people not on the list
 HTML_ID = re.compile(r'\bid="([^"]+)"')
 HTML_HREF = re.compile(r'\bhref="#([^"]+)"')
 
@@ -43,6 +44,9 @@ class PdfJob:
     html: str
     base_url: str
     source: str  # the source file to blame for resource errors, relative to the project
+    # For a document that must fit one page (the agenda): a stylesheet beside print.css that tightens the layout,
+    # applied only when the document runs over one page without it.
+    fit_one_page: str | None = None
 
 
 # The documents, by file name. Trainee documents must never carry trainer material.
@@ -72,6 +76,10 @@ def certificate_name(edition: Edition) -> str:
 
 def named_certificates_name(edition: Edition) -> str:
     return f"certificates-{edition.id}-named.pdf"
+
+
+def named_attendance_name(edition: Edition) -> str:
+    return f"attendance-{edition.id}-named.pdf"
 
 
 def pdf_date(course: Course) -> str:
@@ -159,13 +167,14 @@ class PdfRenderer:
                     article_id=self.article_id,
                     letters=LETTERS, handout_name=handout_name)
 
-    def job(self, name: str, template: str, source: str, header: str | None = None, **context) -> PdfJob:
+    def job(self, name: str, template: str, source: str, header: str | None = None, fit_one_page: str | None = None,
+            **context) -> PdfJob:
         html = render_template(self.env, template, **self.common(), header=header or self.course.title, **context)
         # A link whose target is not in this document (a heading of a lesson printed elsewhere) becomes
         # plain text: WeasyPrint would otherwise warn about the missing anchor.
         ids = set(HTML_ID.findall(html))
         html = HTML_HREF.sub(lambda m: m.group(0) if m.group(1) in ids else "", html)
-        return PdfJob(name, html, (self.templates / "pdf").resolve().as_uri() + "/", source)
+        return PdfJob(name, html, (self.templates / "pdf").resolve().as_uri() + "/", source, fit_one_page)
 
     def jobs(self, report) -> list[PdfJob]:
         course = self.course
@@ -180,36 +189,52 @@ class PdfRenderer:
                                     test=course.assessment, kind=kind))
         for edition in course.editions:
             out.append(self.guide(edition, report))
-            out.append(self.job(agenda_name(edition), "pdf/agenda.html", course_yaml, edition=edition))
+            out.append(self.job(agenda_name(edition), "pdf/agenda.html", course_yaml, edition=edition,
+                                fit_one_page="agenda-tight.css"))
             if course.assessment:
                 out.append(self.job(evaluation_name(edition), "pdf/evaluation.html", course_yaml, edition=edition,
                                     evaluation=course.assessment))
             out.append(self.job(attendance_name(edition), "pdf/attendance.html", course_yaml, edition=edition,
-                                rows=ATTENDANCE_ROWS))
+                                sheets=attendance_sheets(())))
             out.append(self.job(certificate_name(edition), "pdf/certificate.html", course_yaml, edition=edition,
                                 participants=(None,), learning_minutes=learning_minutes(edition)))
         return out
 
-    def named_certificates(self, participants) -> list[PdfJob]:
-        """One certificate per participant, for each edition. Never cached: the names are personal data."""
-        return [self.job(named_certificates_name(edition), "pdf/certificate.html", self.course.source.name + "/course.yaml",
-                         edition=edition, participants=tuple(participants), learning_minutes=learning_minutes(edition))
-                for edition in self.course.editions] if participants else []
+    def job_with_back_matter(self, name: str, template: str, source: str, header: str | None = None,
+                             **context) -> PdfJob:
+        """A document that ends with the glossary terms and the references it shows: the template is rendered once
+        without them to find the term and citation links in what it prints, then with them."""
+        draft = render_template(self.env, template, **self.common(), header=header or self.course.title,
+                                terms=[], refs=[], **context)
+        terms, refs = linked_terms_and_refs(self.course, draft)
+        return self.job(name, template, source, header, terms=terms, refs=refs, **context)
+
+    def named_documents(self, participants) -> list[PdfJob]:
+        """For each edition, one certificate per participant and the attendance sheet with their names. Never
+        cached: the names are personal data."""
+        if not participants:
+            return []
+        course_yaml = self.course.source.name + "/course.yaml"
+        out = []
+        for edition in self.course.editions:
+            out.append(self.job(named_certificates_name(edition), "pdf/certificate.html", course_yaml, edition=edition,
+                                participants=tuple(participants), learning_minutes=learning_minutes(edition)))
+            out.append(self.job(named_attendance_name(edition), "pdf/attendance.html", course_yaml, edition=edition,
+                                sheets=attendance_sheets(tuple(participants))))
+        return out
 
     def handout(self, module: Module, report) -> PdfJob:
         present = frozenset(lesson.key for lesson in module.lessons)
         lessons = [(lesson, self.lesson(lesson, "trainee", present, report)) for lesson in module.lessons]
-        terms, refs = used_terms_and_refs(self.course, module.lessons)
-        return self.job(handout_name(module), "pdf/handout.html", self.course.source.name + "/" + module.folder,
-                        module=module, lessons=lessons, terms=terms, refs=refs)
+        return self.job_with_back_matter(handout_name(module), "pdf/handout.html",
+                                         self.course.source.name + "/" + module.folder, module=module, lessons=lessons)
 
     def reader(self, report) -> PdfJob:
         present = frozenset(lesson.key for lesson in self.course.lessons)
         modules = [(module, [(lesson, self.lesson(lesson, "trainee", present, report)) for lesson in module.lessons])
                    for module in self.course.modules]
-        terms, refs = used_terms_and_refs(self.course, self.course.lessons)
-        return self.job(reader_name(), "pdf/reader.html", self.course.source.name + "/course.yaml",
-                        modules=modules, terms=terms, refs=refs)
+        return self.job_with_back_matter(reader_name(), "pdf/reader.html", self.course.source.name + "/course.yaml",
+                                         modules=modules)
 
     def guide(self, edition: Edition, report) -> PdfJob:
         present = frozenset(lesson.key for lesson in edition.lessons)
@@ -225,18 +250,28 @@ class PdfRenderer:
         materials = materials_by_lesson(edition.lessons)
         by_day = {day.number: _unique(m for s in day.sessions if s.lesson for m in materials[s.lesson.key])
                   for day in edition.days}
-        terms, refs = used_terms_and_refs(self.course, edition.lessons)
         header = self.course.title + " · " + i18n.gettext_for(self.course.lang)("Facilitator guide")
-        return self.job(guide_name(edition), "pdf/guide.html", self.course.source.name + "/course.yaml", header,
-                        edition=edition, lessons=lessons, plans=plans, modules=modules, first_session=first_session,
-                        materials=materials, materials_by_day=by_day, assessment=self.course.assessment,
-                        terms=terms, refs=refs, documents=print_list(self.course, edition),
-                        attendance_rows=ATTENDANCE_ROWS)
+        return self.job_with_back_matter(guide_name(edition), "pdf/guide.html", self.course.source.name + "/course.yaml",
+                                         header, edition=edition, lessons=lessons, plans=plans, modules=modules,
+                                         first_session=first_session, materials=materials, materials_by_day=by_day,
+                                         assessment=self.course.assessment, documents=print_list(self.course, edition),
+                                         attendance_rows=ATTENDANCE_ROWS)
 
 
 def whole_course(course: Course) -> bool:
     """False when the course was loaded for one module only (the editions then name missing modules)."""
     return all(course.module(lesson.module_id) for edition in course.editions for lesson in edition.lessons)
+
+
+def attendance_sheets(participants) -> list[list[tuple]]:
+    """The rows of an attendance sheet, page by page: (number, participant or None for a blank row).
+
+    Every page has ATTENDANCE_ROWS rows; the participants come first, then at least WALK_IN_ROWS blank rows,
+    and the last page is filled up with blank rows. Without participants: one page of blank rows."""
+    people = list(participants)
+    wanted = len(people) + WALK_IN_ROWS if people else ATTENDANCE_ROWS
+    rows = people + [None] * (-(-wanted // ATTENDANCE_ROWS) * ATTENDANCE_ROWS - len(people))
+    return [list(enumerate(rows[i:i + ATTENDANCE_ROWS], i + 1)) for i in range(0, len(rows), ATTENDANCE_ROWS)]
 
 
 def learning_minutes(edition: Edition) -> int:
@@ -308,17 +343,14 @@ def print_list(course: Course, edition: Edition) -> list[PrintItem]:
     return items
 
 
-def used_terms_and_refs(course: Course, lessons) -> tuple[list, list]:
-    pattern = markup.term_pattern(course.glossary)
-    terms, refs = set(), set()
-    for lesson in lessons:
-        text = lesson.path.read_text(encoding="utf-8")
-        if pattern:
-            terms |= {m.group(1) for m in pattern.finditer(text)}
-        for m in markup.CITATION.finditer(text):
-            refs |= {x.strip().lstrip("@") for x in m.group(1).split(";")}
-    return ([course.glossary[t] for t in course.glossary if t in terms],
-            [course.references[r] for r in course.references if r in refs])
+def linked_terms_and_refs(course: Course, html: str) -> tuple[list, list]:
+    """The glossary entries and references a document's HTML links to, in glossary and reference-list order.
+
+    Every glossary term the markup renderer marks and every citation is a link (#term-…, #ref-…), so these are
+    exactly the terms and sources the printed text uses, in the document's audience and language."""
+    targets = set(HTML_HREF.findall(html))
+    return ([course.glossary[t] for t in course.glossary if term_id(t) in targets],
+            [course.references[r] for r in course.references if ref_id(r) in targets])
 
 
 class _Collect(logging.Handler):
@@ -340,10 +372,18 @@ def lay_out(job: PdfJob, roots: list) -> tuple[str, bytes | None, list[str], str
     wlog.addHandler(handler)
     wlog.propagate = False
     try:
-        document = weasyprint.HTML(string=job.html, base_url=job.base_url, url_fetcher=ProjectFetcher([Path(r) for r in roots]))
+        fetcher = ProjectFetcher([Path(r) for r in roots])
         ident = hashlib.sha256(job.html.encode("utf-8")).hexdigest()[:32].encode("ascii")
-        pdf = document.write_pdf(pdf_identifier=ident, pdf_variant="pdf/ua-1", uncompressed_pdf=False)
-        return job.name, pdf, handler.records, None
+        options = dict(pdf_identifier=ident, pdf_variant="pdf/ua-1", uncompressed_pdf=False)
+        document = weasyprint.HTML(string=job.html, base_url=job.base_url, url_fetcher=fetcher).render(**options)
+        if job.fit_one_page and len(document.pages) > 1:
+            # Linked after print.css, so that its rules win; the HTML (and so the cache key) stays the same.
+            tight = job.html.replace("</head>", f'<link rel="stylesheet" href="{job.fit_one_page}">\n</head>', 1)
+            document = weasyprint.HTML(string=tight, base_url=job.base_url, url_fetcher=fetcher).render(**options)
+            if len(document.pages) > 1:
+                handler.records.append(f"takes {len(document.pages)} pages where one is expected, even with "
+                                       f"{job.fit_one_page}: shorten the session titles or the day's sessions")
+        return job.name, document.write_pdf(**options), handler.records, None
     except ResourceError as exc:
         return job.name, None, handler.records, f"{exc.reason}: {exc.url}"
     finally:

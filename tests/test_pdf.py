@@ -22,7 +22,8 @@ NAMES = ["Somchai Jaidee", "Nguyễn Thị Lan", "សុខ ដារ៉ា"]
 GUIDE = "facilitator-guide-one-day.pdf"
 TRAINEE = ["handout-01-basics.pdf", "course-reader.pdf", "pre-test.pdf", "post-test.pdf", "agenda-one-day.pdf",
            "daily-evaluation-one-day.pdf", "attendance-one-day.pdf", "certificate-one-day.pdf",
-           "certificates-one-day-named.pdf"]
+           "certificates-one-day-named.pdf", "attendance-one-day-named.pdf"]
+NAMED = ("certificates-one-day-named.pdf", "attendance-one-day-named.pdf")  # the only files with the names
 A4 = (595.28, 841.89)
 
 
@@ -127,13 +128,23 @@ def test_named_certificates_one_page_each_and_nowhere_else(built):
         assert name in page
     assert "Migrant Workers Rights Network" in pages[0] and "s@example.org" not in " ".join(pages)
     for path in built.rglob("*"):
-        if not path.is_file() or path.name == "certificates-one-day-named.pdf":
+        if not path.is_file() or path.name in NAMED:
             continue
         data = path.read_bytes()
         assert not any(n.encode("utf-8") in data for n in NAMES), f"a participant's name is in {path}"
         if path.suffix == ".pdf":
             body = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(data)).pages)
             assert not any(n in body for n in NAMES), f"a participant's name is in {path}"
+
+
+def test_named_attendance_sheet_lists_the_participants_then_blank_rows(built):
+    [page] = page_texts(built, "attendance-one-day-named.pdf")
+    assert "Attendance sheet" in page and "Day 1 Date:" in page
+    rows = page.split("Day 1 Date: ____", 1)[1]
+    assert rows.strip() == ("1 Somchai Jaidee Migrant Workers Rights Network 2 Nguyễn Thị Lan 3 សុខ ដារ៉ា Legal "
+                            "Support for Children and Women 4 5 6 7 8 9 10 11 12 13 14 Tiny course Page 1 of 1")
+    blank = page_texts(built, "attendance-one-day.pdf")[0]
+    assert " 14 " in blank + " " and not any(n in blank for n in NAMES)
 
 
 def fonts_of(pdf: PdfReader) -> dict:
@@ -188,6 +199,7 @@ def test_documents_are_tagged_with_language_and_metadata(built, name):
     ("daily-evaluation-one-day.pdf", 1, 1, False),
     ("agenda-one-day.pdf", 1, 1, True),
     ("attendance-one-day.pdf", 1, 1, True),
+    ("attendance-one-day-named.pdf", 1, 1, True),
     ("certificate-one-day.pdf", 1, 1, True),
 ])
 def test_page_counts_and_a4_sizes(built, name, low, high, landscape):
@@ -267,3 +279,29 @@ def test_a_one_module_build_lays_out_only_that_handout(make_course):
     whole = names(None)
     assert {"handout-01-mod.pdf", "handout-02-two.pdf", "course-reader.pdf", "facilitator-guide-short.pdf",
             "agenda-short.pdf", "attendance-short.pdf", "certificate-short.pdf"} <= set(whole)
+
+
+def test_back_matter_lists_the_terms_and_sources_the_document_prints(make_course):
+    """A term and a citation only in a facilitator note are in the guide's glossary and references, not in the
+    trainee handout's; a term only in a module objective is in the handout's glossary, and its link works."""
+    from conftest import LESSON, MODULE_YAML, minimal_course
+    from courseware.load import load_course
+    from courseware.problems import Report
+    from courseware.render_pdf import PdfRenderer
+    glossary = ("- term: MOU\n  expansion: memorandum of understanding\n  definition: An agreement.\n"
+                "- term: AICHR\n  expansion: ASEAN Intergovernmental Commission on Human Rights\n"
+                "  definition: A commission.\n- term: ACMW\n  expansion: ASEAN Committee on Migrant Workers\n"
+                "  definition: A committee.\n")
+    lesson = LESSON + "\n/// facilitator-note\nAsk about the MOU here [@charter].\n///\n"
+    root = make_course(minimal_course(**{
+        "modules/glossary.yaml": glossary,
+        "modules/01-mod/module.yaml": MODULE_YAML.replace("objectives: [Learn.]", "objectives: [Learn about AICHR.]"),
+        "modules/01-mod/01-one.md": lesson}))
+    report = Report(root)
+    jobs = {j.name: j.html for j in PdfRenderer(load_course(root, report), ROOT / "templates").jobs(report)}
+    assert not report.errors
+    handout, guide = jobs["handout-01-mod.pdf"], jobs["facilitator-guide-short.pdf"]
+    assert 'id="term-mou"' in guide and 'id="ref-charter"' in guide
+    assert "MOU" not in handout and 'id="ref-charter"' not in handout
+    assert 'id="term-aichr"' in handout and 'href="#term-aichr"' in handout
+    assert 'id="term-acmw"' not in handout + guide  # in the glossary, used nowhere

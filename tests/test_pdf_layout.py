@@ -135,3 +135,122 @@ def test_full_course_layout():
             assert 8 <= count <= 120, (name, count)
         else:  # the guides and the reader
             assert 20 <= count <= 700, (name, count)
+
+
+def long_day_course(make_course, sessions: int) -> Path:
+    """The minimal course with one day of `sessions` short sessions after its lesson."""
+    from conftest import minimal_course
+    course_yaml = minimal_course()["modules/course.yaml"].replace('start: "09:00"', 'start: "08:00"')
+    course_yaml = course_yaml.replace('end: "12:00"', 'end: "20:00"')
+    course_yaml += "".join(f"          - session: Session {i}\n            minutes: 10\n" for i in range(sessions))
+    return make_course(minimal_course(**{"modules/course.yaml": course_yaml}))
+
+
+def agenda_job(root: Path):
+    from courseware.load import load_course
+    from courseware.problems import Report
+    from courseware.render_pdf import PdfRenderer
+    report = Report(root)
+    jobs = PdfRenderer(load_course(root, report), ROOT / "templates").jobs(report)
+    assert not report.errors
+    return next(job for job in jobs if job.name == "agenda-short.pdf")
+
+
+def test_an_agenda_that_runs_over_one_page_is_laid_out_tighter(make_course):
+    import io
+
+    import weasyprint
+    from pypdf import PdfReader
+
+    from courseware.fetch import ProjectFetcher
+    from courseware.render_pdf import lay_out
+    root = long_day_course(make_course, 20)
+    job = agenda_job(root)
+    plain = weasyprint.HTML(string=job.html, base_url=job.base_url, url_fetcher=ProjectFetcher([root, ROOT])).render()
+    assert len(plain.pages) > 1  # print.css alone does not fit it on one page
+    name, pdf, warnings, fatal = lay_out(job, [root, ROOT])
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    assert (len(pages), warnings, fatal) == (1, [], None)
+    assert "Session 19" in pages[0].extract_text()
+
+
+def test_an_agenda_too_long_for_one_page_is_a_build_warning(make_course, run):
+    root = long_day_course(make_course, 40)
+    code, out, err = run("--root", root, "--pdf-only")
+    assert code == 0
+    assert ("modules/course.yaml:1:1: warning: agenda-short.pdf: layout warning: takes 3 pages where one is "
+            "expected, even with agenda-tight.css: shorten the session titles or the day's sessions [pdf-layout]") in err
+
+
+@pytest.fixture(scope="module")
+def agendas():
+    """{pdf name: WeasyPrint Document} of the course's agendas, every edition in every language."""
+    import io
+
+    from pypdf import PdfReader
+
+    from courseware import languages
+    from courseware.load import load_course
+    from courseware.problems import Report
+    from courseware.render_pdf import lay_out
+    from courseware.validate import validate
+    if not (ROOT / "modules" / "course.yaml").is_file():
+        pytest.skip("no course in modules/")
+    report = Report(ROOT)
+    course = load_course(ROOT, report)
+    validate(course, report)
+    versions = languages.translate_all(course, report)
+    jobs = [job for job in languages.pdf_jobs(versions, ROOT / "templates", report) if job.name.startswith("agenda-")]
+    assert not report.errors
+    out = {}
+    for job in jobs:
+        name, pdf, warnings, fatal = lay_out(job, [ROOT])
+        assert not warnings and not fatal, (name, warnings, fatal)
+        out[name] = PdfReader(io.BytesIO(pdf))
+    return out
+
+
+@pytest.mark.slow
+def test_the_agenda_is_one_page_in_every_language_and_edition(agendas):
+    import yaml
+    course = yaml.safe_load((ROOT / "modules" / "course.yaml").read_text(encoding="utf-8"))
+    expected = {f"agenda-{e['id']}{'' if lang == 'en' else '.' + lang}.pdf"
+                for e in course["editions"] for lang in course["languages"]}
+    assert set(agendas) == expected and len(expected) >= 10
+    pages = {name: len(pdf.pages) for name, pdf in agendas.items()}
+    assert pages == {name: 1 for name in expected}
+
+
+def test_a_named_attendance_sheet_keeps_its_rows_on_each_page():
+    """26 names and 4 walk-in rows make 3 pages of 14 rows; a 120-character name and a long organisation keep
+    their row's height, so no page runs over and the numbering goes on from page to page."""
+    import io
+    import re
+
+    import weasyprint
+    from pypdf import PdfReader
+
+    from courseware.certificates import MAX_NAME, Participant
+    from courseware.fetch import ProjectFetcher
+    from courseware.load import load_course
+    from courseware.problems import Report
+    from courseware.render_pdf import PdfRenderer
+    root = COURSES / "tiny"
+    people = [Participant(f"Participant {letter}", "Migrant Workers Rights Network", "Thailand")
+              for letter in "ABCDEFGHIJKLMNOPQRSTUVWXY"]
+    people.insert(3, Participant(("Long " * 30)[:MAX_NAME], "Legal Support for Children and Women, Phnom Penh office",
+                                 "Cambodia"))
+    jobs = PdfRenderer(load_course(root, Report(root)), ROOT / "templates").named_documents(people)
+    job = next(j for j in jobs if j.name == "attendance-one-day-named.pdf")
+    document = weasyprint.HTML(string=job.html, base_url=job.base_url,
+                               url_fetcher=ProjectFetcher([root, ROOT])).render()
+    assert headings_at_page_bottom(document) == [] and split_blocks(document) == []
+    pages = [" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(document.write_pdf())).pages]
+    assert len(pages) == 3
+    for number, page in enumerate(pages):
+        rows = page.split("Date: ____", 1)[1].split("Tiny course Page")[0]
+        assert [int(n) for n in re.findall(r"\b\d+\b", rows)] == list(range(14 * number + 1, 14 * number + 15))
+        assert page.endswith(f"Tiny course Page {number + 1} of 3")
+    assert "3 Participant C Migrant" in pages[0] and "4 Long Long" in pages[0] and "14 Participant M " in pages[0]
+    assert "15 Participant N " in pages[1] and "26 Participant Y Migrant Workers Rights Network Thailand 27" in pages[1]
+    assert "Participant" not in pages[2]

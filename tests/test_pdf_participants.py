@@ -45,6 +45,12 @@ def test_problems_are_reported_with_file_and_line(tmp_path, data, expected):
     assert people == () and expected in problems
 
 
+def test_a_country_column_is_read_for_the_attendance_sheet(tmp_path):
+    people, problems = read(tmp_path, b"Name,Country,Organisation\nAye Aye,Myanmar,MAP Foundation\nLan,,\n")
+    assert people == (Participant("Aye Aye", "MAP Foundation", "Myanmar"), Participant("Lan"))
+    assert problems == []
+
+
 def test_a_row_without_a_name_is_a_warning(tmp_path):
     people, problems = read(tmp_path, b"name,organisation\nAye Aye,\n,Orphan org\n")
     assert people == (Participant("Aye Aye"),)
