@@ -184,9 +184,10 @@ def check_objectives(lesson: Lesson, text: str, state, report: Report) -> None:
         if not 1 <= number <= count:
             report.error(lesson.path, line, 1, f"checks: objective {number} does not exist (the lesson has "
                          f"{count} objective{'s' * (count != 1)})", "bad-check")
-    positions = objective_positions(text)
+    positions = None  # parsed only when an objective is unchecked
     for n, objective in enumerate(lesson.objectives, 1):
         if n not in state.checks:
+            positions = objective_positions(text) if positions is None else positions
             line, col = positions.get(n, (2, 1))
             report.error(lesson.path, line, col, f"objective {n} ('{objective[:50]}') is not checked by any activity, "
                          "discussion, worksheet or quiz question (add 'checks: [" + str(n) + "]')",
