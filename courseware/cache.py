@@ -15,8 +15,13 @@ Both are cached here, keyed by a hash of *everything* they read, so a cached res
   images: everything under modules/, templates/ and fonts/ that is not a source text) and the
   builder version. A PDF whose key is unchanged is not laid out again.
 
-- A few other expensive functions whose result depends only on their arguments (cutting font subsets,
-  see PURE_FUNCTIONS) are kept the same way, files among their arguments hashed by content.
+- A few other expensive functions whose result depends only on their arguments (cutting font subsets)
+  are kept the same way, files among their arguments hashed by content.
+
+How the caches reach the code: `session()` installs them through the hooks that markup and fonts
+document (`markup.caching`, `fonts.caching`: context variables, so the build's thread sees them and
+nothing else does), and the pipeline lays out PDFs through `Session.render_pdfs`. No module attribute
+is replaced.
 
 Page templates are cheap and always applied, so a page always reflects the current templates,
 navigation and glossary. The result is byte-identical to a clean build by construction; tests prove
@@ -42,7 +47,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import markup, render_pdf
+from . import fonts, markup, render_pdf
 from .problems import Problem, Report
 
 log = logging.getLogger(__name__)
@@ -136,7 +141,7 @@ class _RecordingReport:
 
 
 class RenderMemo:
-    """A drop-in for `markup.render` that reuses earlier renders with the same inputs."""
+    """The render cache that `markup.caching` installs: reuses earlier renders with the same inputs."""
 
     VARIANTS = 8  # the same text rendered in different contexts (validation, each site, print)
 
@@ -147,7 +152,6 @@ class RenderMemo:
         self.documents_rendered: list[str] = []  # files (not inline snippets) actually rendered
         self.on_document = None  # progress callback: on_document(path, reused)
         self._digests: dict[int, tuple[object, str]] = {}
-        self.original = markup.render
 
     def _digest(self, value) -> str:
         """Stable digest of a plain value; dicts such as the glossary are hashed once per object."""
@@ -171,8 +175,9 @@ class RenderMemo:
         h.update(text.encode("utf-8"))
         return h.hexdigest()
 
-    def render(self, text, *, path, report, ctx, **options):
-        """Same arguments as markup.render (audience, medium, offset, ...: all part of the key)."""
+    def render(self, convert, text, *, path, report, ctx, **options):
+        """What `convert(text, path=..., report=..., ctx=..., **options)` returns (markup.convert, the
+        uncached renderer), from the cache when possible; every option (audience, medium, ...) is in the key."""
         key = self.key(text, path, ctx, options)
         document = str(path) != "<inline>"
         entry = self._find(key, ctx)
@@ -189,7 +194,7 @@ class RenderMemo:
         traced = dataclasses.replace(ctx, **{f.name: _Traced(f.name, getattr(ctx, f.name), calls)
                                               for f in dataclasses.fields(ctx) if callable(getattr(ctx, f.name))})
         recorder = _RecordingReport(report)
-        rendered = self.original(text, path=path, report=recorder, ctx=traced, **options)
+        rendered = convert(text, path=path, report=recorder, ctx=traced, **options)
         rendered.state.report = report
         self.misses += 1
         if document:
@@ -218,34 +223,27 @@ class RenderMemo:
 
 # --- Other expensive, deterministic functions --------------------------------------------------
 
-# Functions whose result depends only on their arguments (files by content), worth keeping between
-# builds: cutting font subsets takes longer than rendering a whole course. (module, function name);
-# one that does not exist (yet) is skipped.
-PURE_FUNCTIONS = (("courseware.fonts", "subset_woff2"),)
-
-
 class FunctionMemo:
-    """Results of PURE_FUNCTIONS, keyed by the builder version, the function and its arguments."""
+    """Results of functions whose result depends only on their arguments (files by content), worth
+    keeping between builds: cutting font subsets (`fonts.caching` installs this memo) takes longer than
+    rendering a whole course. Keyed by the builder version, the function and its arguments."""
 
     def __init__(self, previous: dict | None = None):
         self.previous = previous or {}
         self.used: dict[str, object] = {}
         self.hits = self.misses = 0
 
-    def wrap(self, fn):
-        @functools.wraps(fn)
-        def memoized(*args, **kwargs):
-            key = self.key(fn, args, kwargs)
-            if key in self.used or key in self.previous:
-                self.hits += 1
-                value = self.used[key] if key in self.used else self.previous[key]
-            else:
-                self.misses += 1
-                value = fn(*args, **kwargs)
-            self.used[key] = value
-            return value
-        memoized.unwrapped = fn
-        return memoized
+    def call(self, fn, *args, **kwargs):
+        """fn(*args, **kwargs), taken from this build or the last one when they computed it already."""
+        key = self.key(fn, args, kwargs)
+        if key in self.used or key in self.previous:
+            self.hits += 1
+            value = self.used[key] if key in self.used else self.previous[key]
+        else:
+            self.misses += 1
+            value = fn(*args, **kwargs)
+        self.used[key] = value
+        return value
 
     @staticmethod
     def key(fn, args, kwargs) -> str:
@@ -264,22 +262,6 @@ def _argument_digest(value) -> bytes:
     if isinstance(value, tuple):
         return b"(" + b",".join(_argument_digest(v) for v in value) + b")"
     return repr(value).encode("utf-8")
-
-
-def _patch_pure_functions(memo: FunctionMemo) -> list:
-    """Route PURE_FUNCTIONS through `memo`; return what to put back afterwards."""
-    import importlib
-    restore = []
-    for module_name, name in PURE_FUNCTIONS:
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
-        original = getattr(module, name, None)
-        if callable(original):
-            restore.append((module, name, original))
-            setattr(module, name, memo.wrap(getattr(original, "unwrapped", original)))
-    return restore
 
 
 # --- The session: caches loaded before a build, saved after a successful one ---------------------
@@ -481,35 +463,11 @@ def pdf_key(job, resources: str) -> str:
 
 # --- Wiring: the pipeline opens a session around each build --------------------------------------
 
-_active: Session | None = None
-
-
 @contextmanager
 def session(output: Path, use_previous: bool = True, progress=None):
-    """Load the caches for `output` and route Markdown renders through them for the duration of a build."""
-    global _active
+    """Load the caches for `output` and install them in markup and fonts for the duration of a build.
+
+    The pipeline lays out PDFs with the session's `render_pdfs` and saves the caches with `finish`."""
     s = Session(output, use_previous, progress)
-    previous_session, previous_render = _active, markup.render
-    s.memo.original = previous_render if not isinstance(getattr(previous_render, "__self__", None),
-                                                         RenderMemo) else previous_render.__self__.original
-    _active = s
-    markup.render = s.memo.render  # validate, render_html and render_pdf all call markup.render
-    restore = _patch_pure_functions(s.functions)
-    try:
+    with markup.caching(s.memo), fonts.caching(s.functions):
         yield s
-    finally:
-        for module, name, original in reversed(restore):
-            setattr(module, name, original)
-        markup.render = previous_render
-        _active = previous_session
-
-
-def active() -> Session | None:
-    return _active
-
-
-def render_pdfs(jobs, roots, report, workers=None) -> dict[str, bytes]:
-    """Like render_pdf.render_pdfs (parallel across cores), but reuses PDFs whose inputs are unchanged."""
-    if _active is None:
-        return render_pdf.render_pdfs(jobs, roots, report, workers)
-    return _active.render_pdfs(jobs, roots, report, workers)

@@ -8,10 +8,12 @@ feature kept: Khmer and Burmese need them to stack consonants and place vowel si
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import io
 import re
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,9 +91,36 @@ def describe(char: str) -> str:
     return f"U+{ord(char):04X} {unicodedata.name(char, 'unnamed')} ({char!r})"
 
 
-@functools.lru_cache(maxsize=64)
+# The cache hook: cutting subsets takes longer than rendering a whole course, so a build keeps them
+# between builds by installing a cache for its duration (cache.session does it):
+#
+#     with fonts.caching(memo):    # memo.call(cut_woff2, path, codepoints) -> what cut_woff2 returns
+#         ...                      # every subset_woff2 call in this context goes through memo
+_CACHE: contextvars.ContextVar = contextvars.ContextVar("courseware.fonts.cache", default=None)
+
+
+@contextmanager
+def caching(cache):
+    """Route every `subset_woff2` call in the current context through `cache` until the block ends."""
+    token = _CACHE.set(cache)
+    try:
+        yield cache
+    finally:
+        _CACHE.reset(token)
+
+
 def subset_woff2(path: Path, codepoints: frozenset[int]) -> bytes | None:
-    """A WOFF2 subset of one font, or None when the pages use none of its characters."""
+    """A WOFF2 subset of one font, or None when the pages use none of its characters (taken from the
+    cache installed with `caching()`, if any)."""
+    cache = _CACHE.get()
+    if cache is None:
+        return cut_woff2(path, codepoints)
+    return cache.call(cut_woff2, path, codepoints)
+
+
+@functools.lru_cache(maxsize=64)
+def cut_woff2(path: Path, codepoints: frozenset[int]) -> bytes | None:
+    """Cut the subset (never cached between builds; see subset_woff2)."""
     wanted = set(codepoints) & cmap(path)
     if not wanted - ALWAYS:
         return None

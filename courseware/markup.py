@@ -6,9 +6,11 @@ medium ("web" or "print"). Trainer material is dropped from the tree for trainee
 
 from __future__ import annotations
 
+import contextvars
 import json
 import re
 import xml.etree.ElementTree as etree
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -572,9 +574,46 @@ class Rendered:
     state: DocState
 
 
+# --- The cache hook ----------------------------------------------------------------------------------
+# Every stage (validate, the sites, the PDFs, the translations) renders through `render`. A build makes
+# those renders reusable by installing a cache for its duration (cache.session does it):
+#
+#     with markup.caching(memo):   # memo.render(convert, text, **arguments) -> Rendered
+#         ...                      # every markup.render call in this context goes through memo
+#
+# The cache receives `convert`, the real renderer, and the full arguments; it returns what `convert`
+# would. Nothing is reassigned: a reference to `render` taken before the build is routed the same way,
+# and a cache installed in one thread (or asyncio task) is not seen by another.
+_CACHE: contextvars.ContextVar = contextvars.ContextVar("courseware.markup.cache", default=None)
+
+
+@contextmanager
+def caching(cache):
+    """Route every `render` call in the current context through `cache` until the block ends."""
+    token = _CACHE.set(cache)
+    try:
+        yield cache
+    finally:
+        _CACHE.reset(token)
+
+
 def render(text: str, *, path, report, ctx: RenderContext, audience: str = "trainee", medium: str = "web",
-           offset: int = 0, expand_terms: bool = True) -> Rendered:
-    """Render one Markdown document; problems go to `report` with lines counted from `offset`."""
+           offset: int = 0, expand_terms: bool = True, cache=None) -> Rendered:
+    """Render one Markdown document; problems go to `report` with lines counted from `offset`.
+
+    `cache`: an object with a `render(convert, text, **arguments)` method that returns a Rendered, to use
+    for this call; by default the cache installed with `caching()`, if any (otherwise none)."""
+    cache = cache if cache is not None else _CACHE.get()
+    arguments = dict(path=path, report=report, ctx=ctx, audience=audience, medium=medium, offset=offset,
+                     expand_terms=expand_terms)
+    if cache is None:
+        return convert(text, **arguments)
+    return cache.render(convert, text, **arguments)
+
+
+def convert(text: str, *, path, report, ctx: RenderContext, audience: str, medium: str, offset: int,
+            expand_terms: bool) -> Rendered:
+    """The renderer itself, never cached: what `render` does without a cache."""
     state = DocState(path=path, report=report)
     ext = CourseExtension(state=state, ctx=ctx, audience=audience, medium=medium, offset=offset, source=text,
                           expand_terms=expand_terms)

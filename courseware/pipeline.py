@@ -46,10 +46,11 @@ def build(root: Path, options: Options, output: Path | None = None) -> Result:
     """Build the course under `root` into `output` (default root/output); nothing is written on error.
 
     Unchanged lessons and PDFs are taken from the caches of the last build (see cache.py), unless
-    options.clean; the manifest and caches are saved only after a successful write."""
+    options.clean; the manifest and caches are saved only after a successful write. The session installs
+    the Markdown and font caches for the stages (markup.caching, fonts.caching) and lays out the PDFs."""
     output = output or root.resolve() / "output"
     with cache.session(output, use_previous=not options.clean, progress=options.progress) as session:
-        result = _build(root, options, output)
+        result = _build(root, options, output, session)
         if result.files and not result.report.errors:
             config = {"html": options.html, "pdf": options.pdf, "module": options.module,
                       "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH")}
@@ -62,7 +63,7 @@ def _partial(options: Options) -> bool:
     return bool(options.module) or not (options.html and options.pdf)
 
 
-def _build(root: Path, options: Options, output: Path) -> Result:
+def _build(root: Path, options: Options, output: Path, session: cache.Session) -> Result:
     started = time.perf_counter()
     root = root.resolve()
     output = output or root / "output"
@@ -82,7 +83,7 @@ def _build(root: Path, options: Options, output: Path) -> Result:
     try:
         if options.pdf:
             jobs = languages.pdf_jobs(versions, templates, report)
-            pdfs = cache.render_pdfs(jobs, [root, TOOL_ROOT], report, options.workers)
+            pdfs = session.render_pdfs(jobs, [root, TOOL_ROOT], report, options.workers)
             languages.check_glyphs(jobs, pdfs, TOOL_ROOT / "fonts", report, options.workers)
             files.update({f"pdf/{name}": data for name, data in pdfs.items()})
             if people:  # laid out outside the cache, so that no copy of the names is kept

@@ -9,8 +9,8 @@ ICU word iterator splits text into words for the search index, so search and pri
 from __future__ import annotations
 
 import functools
-
 import re
+import unicodedata
 
 import icu
 
@@ -56,12 +56,16 @@ def lang_of_run(run: str, default: str) -> str:
 
 
 def words(text: str, lang: str = "en") -> list[str]:
-    """Split text into words (no spaces or punctuation), with ICU's dictionary for Thai, Khmer, Burmese."""
+    """Split text into words (no spaces or punctuation), with ICU's dictionary for Thai, Khmer, Burmese.
+
+    The one word splitter of the builder: the search index (search.py) uses it too."""
     bounds = _boundaries(text, lang)
     out = []
     for start, end in zip(bounds, bounds[1:]):
         piece = text[start:end]
-        if any(c.isalnum() or "\u0e00" <= c <= "\u19ff" for c in piece):
+        # A word has a letter or digit, or a combining mark (a vowel sign that ICU left on its own);
+        # spaces and punctuation (the Khmer khan "។", the Burmese section mark "။") are not words.
+        if any(c.isalnum() or unicodedata.category(c).startswith("M") for c in piece):
             out.append(piece)
     return out
 

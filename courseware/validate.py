@@ -6,9 +6,11 @@ import re
 from pathlib import Path
 
 from . import markup
+from .load import FRONT
 from .markup import CITATION, CODE_SPAN, FENCE, HEADER, RenderContext
 from .model import Course, Lesson
 from .problems import Report, did_you_mean
+from .yamlload import Map, Seq, YAMLProblem, load as load_yaml
 
 LINK = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
 URL = re.compile(r"(?:https?|mailto|ftp):[^\s)>\]]+")
@@ -134,18 +136,23 @@ def validate(course: Course, report: Report) -> dict:
     return states
 
 
-def objective_lines(lesson: Lesson, text: str) -> dict:
-    """Line of each objective in the front matter (the lesson file's `text`), for pointing at it."""
-    out, inside, n = {}, False, 0
-    for number, line in enumerate(text.split("\n")[:lesson.body_line], 1):
-        if re.match(r"^objectives:\s*$", line):
-            inside = True
-        elif inside and re.match(r"^\s+-\s", line):
-            n += 1
-            out[n] = number
-        elif inside and re.match(r"^\S", line):
-            break
-    return out
+def objective_positions(text: str) -> dict[int, tuple[int, int]]:
+    """(line, column) of each objective (numbered from 1) in a lesson file's `text`, for pointing at it.
+
+    Taken from the positions the YAML loader records for every sequence item, so block lists, flow
+    lists (`objectives: [a, b]`) and items quoted or folded over several lines are all found where
+    they start. {} when the front matter does not parse (that error is reported when it is loaded)."""
+    m = FRONT.match(text)
+    if not m:
+        return {}
+    try:
+        data = load_yaml(m.group(1) or "", offset=1)  # the front matter starts on the file's line 2
+    except YAMLProblem:
+        return {}
+    items = data.get("objectives") if isinstance(data, Map) else None
+    if not isinstance(items, Seq):
+        return {}
+    return {n: items.line_of(n - 1) for n in range(1, len(items) + 1)}
 
 
 def check_traceable_facts(lesson: Lesson, report: Report) -> None:
@@ -177,10 +184,12 @@ def check_objectives(lesson: Lesson, text: str, state, report: Report) -> None:
         if not 1 <= number <= count:
             report.error(lesson.path, line, 1, f"checks: objective {number} does not exist (the lesson has "
                          f"{count} objective{'s' * (count != 1)})", "bad-check")
-    lines = objective_lines(lesson, text)
+    positions = None  # parsed only when an objective is unchecked
     for n, objective in enumerate(lesson.objectives, 1):
         if n not in state.checks:
-            report.error(lesson.path, lines.get(n, 2), 1, f"objective {n} ('{objective[:50]}') is not checked by any activity, "
+            positions = objective_positions(text) if positions is None else positions
+            line, col = positions.get(n, (2, 1))
+            report.error(lesson.path, line, col, f"objective {n} ('{objective[:50]}') is not checked by any activity, "
                          "discussion, worksheet or quiz question (add 'checks: [" + str(n) + "]')",
                          "unchecked-objective")
     if not any(b.type == "activity" for b in state.blocks):

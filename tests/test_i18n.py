@@ -5,10 +5,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+import unicodedata
 
 import pytest
 
-from courseware import i18n, segment, zawgyi
+from courseware import i18n, search, segment, zawgyi
 from courseware.markup import Labels
 from courseware.problems import Report
 
@@ -104,9 +105,40 @@ def test_installed_environment_translates_templates():
     ("th", "ภาษาไทยเป็นภาษาราชการ", ["ภาษา", "ไทย", "เป็น", "ภาษา", "ราชการ"]),
     ("my", "ရွှေ့ပြောင်းလုပ်သားများ", ["ရွှေ့ပြောင်း", "လုပ်သားများ"]),
     ("vi", "Lao động di cư, ASEAN!", ["Lao", "động", "di", "cư", "ASEAN"]),
+    ("en", "The ASEAN  Charter\nentered into force", ["The", "ASEAN", "Charter", "entered", "into", "force"]),
+    ("en", "", []),
+    # Punctuation is not a word: the Khmer khan, the Burmese section mark, Thai in parentheses.
+    ("km", "ប្រទេសកម្ពុជា។", ["ប្រទេស", "កម្ពុជា"]),
+    ("my", "ရွှေ့ပြောင်းလုပ်သားများ။", ["ရွှေ့ပြောင်း", "လုပ်သားများ"]),
+    ("th", "(ภาษาไทย)", ["ภาษา", "ไทย"]),
 ])
 def test_words(lang, text, expected):
     assert segment.words(text, lang) == expected
+
+
+@pytest.mark.parametrize("lang, fragment", [
+    ("th", "<p>แรงงานข้ามชาติ <b>ภาษาไทย</b>เป็นภาษาราชการ</p>"),
+    ("km", "<p>ពលករចំណាកស្រុក<a href='#'>នៅតំបន់មេគង្គ</a>។</p>"),
+    ("my", "<p>ရွှေ့ပြောင်းလုပ်သားများ။ ASEAN</p>"),
+    # Characters outside the BMP count as two units in ICU's offsets: the words after them stay whole.
+    ("th", "<p>📞 1300: แรงงานข้ามชาติ 𝐀 ภาษาไทย</p>"),
+])
+def test_search_index_words_are_the_words_segment_finds(lang, fragment):
+    """The search index splits unspaced languages with segment.words, the builder's one word splitter."""
+    entry = search.index_entry("a.html", "T", "M", fragment, lang)
+    text = entry["text"]
+    assert "<" not in text and entry["words"] == " ".join(segment.words(text, lang))
+    words = entry["words"].split(" ")
+    assert len(words) >= 3 and all(word in text for word in words)
+    letters = [c for c in text if c.isalnum() or unicodedata.category(c).startswith("M")]
+    assert "".join(words) == "".join(c for c in text if c in letters), "every letter, in order, nothing else"
+
+
+def test_search_index_has_no_words_field_for_spaced_languages():
+    for lang in ("en", "vi"):
+        entry = search.index_entry("a.html", "T", "M", "<p>migrant workers</p>", lang)
+        assert entry["text"] == "migrant workers" and "words" not in entry
+    assert "words" in search.index_entry("a.html", "T", "M", "<p>ภาษาไทย</p>", "th-TH")
 
 
 def test_break_opportunities_only_between_words_of_khmer_and_burmese():

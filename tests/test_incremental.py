@@ -214,29 +214,76 @@ def test_check_reports_the_same_problems_from_a_warm_cache(project, run):
     assert cold == warm and cold[0] == 1 and "no-such-reference" in cold[2]
 
 
-def test_pure_functions_are_kept_between_builds(tmp_path, monkeypatch):
+def test_pure_functions_are_kept_between_builds(tmp_path):
     from courseware import fonts
     from courseware.pipeline import TOOL_ROOT
-    calls = []
-    cut = getattr(fonts.subset_woff2, "__wrapped__", fonts.subset_woff2)  # without the in-process lru_cache
-
-    def counting(path, codepoints):
-        calls.append(sorted(codepoints))
-        return cut(path, codepoints)
-
-    monkeypatch.setattr(fonts, "subset_woff2", counting)
     font = TOOL_ROOT / "fonts" / "NotoSans-Regular.ttf"
     hello, other = frozenset(map(ord, "Hello")), frozenset(map(ord, "Other"))
     output = tmp_path / "output"
     with cache.session(output) as session:
         first = fonts.subset_woff2(font, hello)
+        assert (session.functions.hits, session.functions.misses) == (0, 1)
         session.finish(tmp_path, {}, {}, False, TOOL_ROOT / "templates")
-    assert fonts.subset_woff2 is counting, "the original is put back after the build"
-    with cache.session(output) as session:
+    with cache.session(output) as session:  # a new build, in a new session: only the saved cache is shared
         again = fonts.subset_woff2(font, hello)
         fonts.subset_woff2(font, other)
+        assert (session.functions.hits, session.functions.misses) == (1, 1), \
+            "the second build took the first subset from the cache and cut only the new one"
     assert again == first and first.startswith(b"wOF2")
-    assert calls == [sorted(hello), sorted(other)], "the second build took the first subset from the cache"
+
+
+def test_caches_are_installed_through_hooks_not_by_replacing_functions(tmp_path):
+    """The session routes renders and subsets through markup's and fonts' cache hooks: the module
+    functions stay what they are, and a reference taken before the build is cached all the same."""
+    from courseware import fonts, markup
+    from courseware.markup import render as render_taken_early
+    from courseware.pipeline import TOOL_ROOT
+    from courseware.problems import Report
+    render, subset = markup.render, fonts.subset_woff2
+    ctx = markup.RenderContext(references={}, glossary={})
+    with cache.session(tmp_path / "output") as session:
+        assert markup.render is render and fonts.subset_woff2 is subset
+        for _ in range(2):
+            out = render_taken_early("Some *text*.", path="<inline>", report=Report(tmp_path), ctx=ctx)
+        assert (session.memo.misses, session.memo.hits) == (1, 1)
+        assert out.html == markup.convert("Some *text*.", path="<inline>", report=Report(tmp_path), ctx=ctx,
+                                          audience="trainee", medium="web", offset=0, expand_terms=True).html
+    # Outside a build, nothing is cached.
+    render_taken_early("Some *text*.", path="<inline>", report=Report(tmp_path), ctx=ctx)
+    assert (session.memo.misses, session.memo.hits) == (1, 1)
+
+
+def test_concurrent_builds_each_use_their_own_caches(tmp_path):
+    """Two builds in two threads (say `serve` and a test) never render through each other's caches."""
+    import threading
+
+    from courseware import markup
+    from courseware.problems import Report
+    ctx = markup.RenderContext(references={}, glossary={})
+    both_open, a_rendered = threading.Barrier(2), threading.Event()
+    memos, errors = {}, []
+
+    def one_build(name, renders):
+        try:
+            with cache.session(tmp_path / name) as session:
+                memos[name] = session.memo
+                both_open.wait(timeout=30)  # both sessions are open now
+                if name == "b":
+                    a_rendered.wait(timeout=30)
+                for n in range(renders):
+                    markup.render(f"Text {name} {n}.", path="<inline>", report=Report(tmp_path), ctx=ctx)
+                if name == "a":
+                    a_rendered.set()
+        except Exception as exc:  # noqa: BLE001 - reported by the test below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=one_build, args=("a", 3)), threading.Thread(target=one_build, args=("b", 1))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors
+    assert (memos["a"].misses, memos["b"].misses) == (3, 1)
 
 
 def test_partial_builds_do_not_pile_up_old_renders(project):

@@ -1,5 +1,5 @@
 """The trainee site as files: every link inside the bundle, trainer material absent, the zip, the single-file
-modules, the page-weight report, search segmentation and asset minification."""
+modules, the page-weight report, the search index and asset minification."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 from conftest import COURSES, LESSON, minimal_course
 from courseware.package import BUDGET, site_zip
 from courseware.render_html import minify
-from courseware.search import index_entry, index_script, plain_text, segment
+from courseware.search import index_entry, index_script, plain_text
 
 SECRET = "Secret facilitator text"  # a facilitator note in the tiny course
 LINK = re.compile(r'\b(?:href|src)="([^"]*)"')
@@ -162,24 +162,6 @@ def test_tiny_lessons_are_far_under_budget(built):
     for line in (built / "page-weight.txt").read_text(encoding="utf-8").splitlines():
         if line.strip().endswith(".html") and "share/" not in line:
             assert float(line.split()[0]) * 1024 < BUDGET / 2
-
-
-@pytest.mark.parametrize("text, lang, words", [
-    ("The ASEAN  Charter\nentered into force", "en", ["The", "ASEAN", "Charter", "entered", "into", "force"]),
-    ("Người lao động di cư", "vi", ["Người", "lao", "động", "di", "cư"]),
-    ("", "en", []),
-])
-def test_segment_spaced_languages(text, lang, words):
-    assert segment(text, lang) == words
-
-
-def test_segment_languages_written_without_spaces():
-    pytest.importorskip("icu", reason="PyICU segments Thai, Khmer and Burmese")
-    words = segment("แรงงานข้ามชาติ", "th")
-    assert len(words) >= 2 and "".join(words) == "แรงงานข้ามชาติ"
-    entry = index_entry("a.html", "T", "M", "<p>แรงงานข้ามชาติ</p>", "th")
-    assert entry["text"] == "แรงงานข้ามชาติ" and entry["words"] == " ".join(words)
-    assert "words" not in index_entry("a.html", "T", "M", "<p>migrant workers</p>", "en")
 
 
 def test_plain_text_keeps_words_whole():

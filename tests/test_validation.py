@@ -73,7 +73,7 @@ CASES = [
     ("raw html", {"modules/01-mod/01-one.md": LESSON.replace("Some text.", "Some <script>x</script> text.")},
      "modules/01-mod/01-one.md:13:6: error: raw HTML '<script>' is not allowed in lessons", "[raw-html]"),
     ("unchecked objective", {"modules/01-mod/01-one.md": LESSON.replace("    checks: [1]\n", "")},
-     "modules/01-mod/01-one.md:6:1: error: objective 1 ('Learn one thing.') is not checked",
+     "modules/01-mod/01-one.md:6:5: error: objective 1 ('Learn one thing.') is not checked",
      "[unchecked-objective]"),
     ("bad block option", {"modules/01-mod/01-one.md": LESSON.replace("    minutes: 10", "    minuts: 10")},
      "modules/01-mod/01-one.md:16:5: error: 'activity' block options: unknown field 'minuts' in activity "
@@ -92,6 +92,34 @@ def test_problem_is_reported(make_course, run, name, files, start, code):
     assert matching, f"expected a line starting with:\n{start}\ngot:\n{text}"
     assert matching[0].endswith(code)
     assert lines[-1].startswith("build failed: ")
+
+
+OBJECTIVE_STYLES = {
+    "block list": "objectives:\n  - Learn one thing.\n  - Learn another thing.\n",
+    "block list after a comment": "objectives:  # what trainees can do afterwards\n  - Learn one thing.\n"
+                                  "  - Learn another thing.\n",
+    "flow list": "objectives: [Learn one thing., Learn another thing.]\n",
+    "flow list over lines": "objectives: [\n    Learn one thing.,\n    Learn another thing.\n  ]\n",
+    "quoted item over lines": 'objectives:\n  - "Compare two bodies:\n    - the first and the second."\n'
+                              "  - Learn another thing.\n",
+    "folded item": "objectives:\n  - >-\n    Compare two bodies\n    - the first and the second.\n"
+                   "  - Learn another thing.\n",
+}
+
+
+@pytest.mark.parametrize("style", OBJECTIVE_STYLES)
+def test_unchecked_objective_points_at_the_objective(make_course, run, style):
+    lesson = LESSON.replace("objectives:\n  - Learn one thing.\n", OBJECTIVE_STYLES[style])
+    assert lesson != LESSON
+    lines = lesson.split("\n")
+    line = next(n for n, text in enumerate(lines, 1) if "Learn another thing." in text)
+    col = lines[line - 1].index("Learn another thing.") + 1
+    code, text = check(make_course, run, **{"modules/01-mod/01-one.md": lesson})
+    assert code == 1
+    errors = [p for p in text.splitlines() if ": error: " in p]
+    assert errors == [f"modules/01-mod/01-one.md:{line}:{col}: error: objective 2 ('Learn another thing.') is not "
+                      "checked by any activity, discussion, worksheet or quiz question (add 'checks: [2]') "
+                      "[unchecked-objective]"], text
 
 
 def test_citation_in_key_points_is_checked(make_course, run):
