@@ -200,17 +200,13 @@ def place_pdf_notice(document: str, course: Course, lang: str, report: LanguageR
 
 
 def mark_pdf_html(document: str, course: Course, lang: str, report: LanguageReport, sources: list[Path]) -> str:
-    """Add the translation notice, mark English fallbacks with lang="en", and insert line-break opportunities."""
+    """Add the translation notice and the script styles, and insert line-break opportunities."""
     if lang == SOURCE:
         return document
     if lang in COMPLEX_SCRIPTS and "</head>" in document:
         document = document.replace("</head>", PRINT_SCRIPT_CSS + "</head>", 1)
     document = place_pdf_notice(document, course, lang, report, sources)
-    for lesson in course.lessons:
-        record = report.of(lesson.path)
-        if record is not None and record.state == "missing":
-            document = re.sub(r'(<article\b[^>]*\bid="lesson-' + re.escape(lesson.id) + r'")',
-                              r'\1 lang="en"', document)
+    # English fallbacks are marked part by part by the templates (en(), render_pdf: the lesson body).
     return segment.break_html(document, lang)
 
 

@@ -123,9 +123,12 @@ class PdfRenderer:
         same = [other for other in self.course.lessons if other.id == lesson.id]
         return f"lesson-{lesson.id}" if len(same) == 1 else None
 
-    def context(self) -> RenderContext:
-        return RenderContext(references=self.course.references, glossary=self.course.glossary,
-                             lang=self.course.lang, labels=labels_for(self.course.lang),
+    def context(self, english: bool = False) -> RenderContext:
+        """How to render text for print; `english`: English source text printed in a translated document (not
+        translated yet), rendered as English throughout, its labels and term expansions too."""
+        source = self.course.original if english and self.course.original is not None else self.course
+        return RenderContext(references=self.course.references, glossary=source.glossary,
+                             lang=source.lang, labels=labels_for(source.lang),
                              link=lambda href: href if ":" in href or href.startswith("#") else None,
                              image=lambda src: src,
                              glossary_url=lambda t: "#" + term_id(t), reference_url=lambda r: "#" + ref_id(r))
@@ -148,12 +151,15 @@ class PdfRenderer:
                 return None
             return "#" + anchor(target) + (f"--{frag}" if frag else "")
 
-        ctx = self.context()
+        english = "body" in lesson.english
+        ctx = self.context(english)
         ctx.image = lambda src: src if re.match(r"^[a-z]+:", src) else (lesson.path.parent / src).resolve().as_uri()
         ctx.link = link
         out = markup.render(lesson.body, path=lesson.path, report=report, ctx=ctx, audience=audience,
                             medium="print", offset=lesson.body_line)
         html = HTML_ID.sub(lambda m: f'id="{prefix}{m.group(1)}"', out.html)
+        if english:  # marked so that hyphenation, line breaking and the PDF's tags treat it as English
+            html = f'<div lang="en">\n{html}</div>\n'
         answers = tuple(tuple(LETTERS[i] for i, c in enumerate([c for c in (q.get("choices") or []) if c])
                               if c.get("correct")) for _, q in out.state.questions if q)
         rendered = RenderedLesson(html, answers)
@@ -165,6 +171,8 @@ class PdfRenderer:
         return dict(course=self.course, inline=lambda t: markup.render_inline(t, ctx), term_id=term_id,
                     ref_id=ref_id, pdf_date=pdf_date(self.course), lang=self.course.lang, anchor=anchor,
                     article_id=self.article_id,
+                    # assessment.yaml has no translations yet: its text is English in every language's forms
+                    assessment_lang=Markup(' lang="en"') if self.course.lang != "en" else Markup(""),
                     letters=LETTERS, handout_name=handout_name)
 
     def job(self, name: str, template: str, source: str, header: str | None = None, fit_one_page: str | None = None,

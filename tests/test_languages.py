@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import minimal_course
+from conftest import ROOT, minimal_course
 from courseware.load import source_hash
 
 LANGS = ("km", "my", "th", "vi")
@@ -290,6 +290,27 @@ def test_single_file_module_in_every_language(built):
         body = re.sub(r"<(script|style)\b.*?</\1>", "", html, flags=re.S)
         visible = {c for c in re.sub(r"<[^>]+>", "", body) if unicodedata.category(c)[0] in "LMNPS"}
         assert not {c for c in visible if ord(c) not in covered}, lang
+
+
+def test_english_parts_of_a_translated_handout_are_marked_english(built):
+    """The HTML WeasyPrint lays out for a translated handout: the lesson not yet translated is English,
+    labels and all, and marked lang="en" (hyphenation, line breaks, PDF tags); the rest is not."""
+    from courseware import languages
+    from courseware.load import load_course
+    from courseware.problems import Report
+    root, _ = built
+    report = Report(root)
+    course = load_course(root, report, None)
+    versions = languages.translate_all(course, report)
+    jobs = {job.name: job for job in languages.pdf_jobs(versions, ROOT / "templates", report)}
+    assert not report.errors, report.format()
+    for lang in LANGS:
+        marked = languages_of(jobs[f"handout-01-mod.{lang}.pdf"].html.replace(ZWSP, ""))
+        for english in ("This lesson is only in English.", "Lesson two", "Learn another thing.", "Another thing.",
+                        "What did you learn?", "Discussion"):
+            assert marked[english] == {"en"}, (lang, english, marked.get(english))
+        assert marked[TEXT[lang]["title"]] <= {lang}, lang  # lesson one, translated
+        assert not any(text in marked for text in ("Objectives", "Key points")), lang
 
 
 def test_draft_and_stale_marks_in_html_and_pdf(built):
