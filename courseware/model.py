@@ -83,6 +83,7 @@ class Session:
     lesson: Lesson | None = None
     note: str | None = None
     read_beforehand: bool = False
+    english: frozenset = frozenset()  # fields shown in English on a translated site (see translations.py)
 
     @property
     def end(self) -> int:
@@ -96,6 +97,7 @@ class Day:
     start: int
     end: int
     sessions: tuple[Session, ...]
+    english: frozenset = frozenset()  # fields shown in English on a translated site (see translations.py)
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,7 @@ class Edition:
     summary: str | None
     days: tuple[Day, ...]
     self_study: tuple = ()  # lessons worked through outside the agenda
+    english: frozenset = frozenset()  # fields shown in English on a translated site (see translations.py)
 
     @property
     def lessons(self) -> list[Lesson]:

@@ -41,6 +41,9 @@ LESSON_FIELDS = frozenset({"title", "objectives", "key_questions", "key_points",
 MODULE_FIELDS = frozenset({"title", "summary", "objectives"})
 TERM_FIELDS = frozenset({"expansion", "definition"})
 COURSE_FIELDS = frozenset({"title", "subtitle", "publisher", "home"})
+EDITION_FIELDS = frozenset({"title", "summary"})
+DAY_FIELDS = frozenset({"title"})
+SESSION_FIELDS = frozenset({"title"})
 
 
 def still_english(original, translated, fields: frozenset) -> frozenset:
@@ -333,6 +336,16 @@ def _session(sessions: dict, title: str) -> str:
     return value.strip() if isinstance(value, str) and value.strip() else title
 
 
+def _mark_edition(original, translated):
+    """The edition with its titles, day titles and (non-lesson) session titles marked where still English."""
+    days = []
+    for o_day, t_day in zip(original.days, translated.days):
+        sessions = tuple(t if t.lesson is not None else dataclasses.replace(t, english=still_english(o, t, SESSION_FIELDS))
+                         for o, t in zip(o_day.sessions, t_day.sessions))
+        days.append(dataclasses.replace(t_day, sessions=sessions, english=still_english(o_day, t_day, DAY_FIELDS)))
+    return dataclasses.replace(translated, days=tuple(days), english=still_english(original, translated, EDITION_FIELDS))
+
+
 def translate(course: Course, lang: str, report: Report) -> tuple[Course, LanguageReport]:
     """The course as readers of `lang` see it, and the report of what is translated."""
     if lang == "en":
@@ -351,7 +364,8 @@ def translate(course: Course, lang: str, report: Report) -> tuple[Course, Langua
         for edition in translated.editions)
     result = dataclasses.replace(translated, home=home, glossary=glossary, modules=modules, editions=editions,
                                  lang=lang, original=course)
-    result = dataclasses.replace(result, english=still_english(course, result, COURSE_FIELDS))
+    result = dataclasses.replace(result, english=still_english(course, result, COURSE_FIELDS),
+                                 editions=tuple(_mark_edition(o, t) for o, t in zip(course.editions, result.editions)))
     return result, LanguageReport(lang, tuple(reader.items))
 
 

@@ -233,7 +233,8 @@ class _LangOfText(HTMLParser):
                 break
 
     def handle_data(self, data):
-        if data.strip() and self.stack and self.stack[-1][0] not in ("script", "style"):
+        # (The document's <title> cannot carry a language of its own: not counted.)
+        if data.strip() and self.stack and self.stack[-1][0] not in ("script", "style", "title"):
             self.texts.append((self.stack[-1][1], " ".join(data.split())))
 
 
@@ -290,6 +291,20 @@ def test_single_file_module_in_every_language(built):
         body = re.sub(r"<(script|style)\b.*?</\1>", "", html, flags=re.S)
         visible = {c for c in re.sub(r"<[^>]+>", "", body) if unicodedata.category(c)[0] in "LMNPS"}
         assert not {c for c in visible if ord(c) not in covered}, lang
+
+
+def test_agenda_marks_what_is_still_english(built):
+    """Thai has a course.th.yaml (edition, day and session titles); Khmer has none: its agenda is English
+    text on a Khmer page, marked so, while the Thai one is not marked English at all."""
+    _, out = built
+    km = languages_of(read(out / "html" / "km" / "agenda-short.html"))
+    for english in ("Short workshop", "Day 1: Basics", "Welcome", "Tea break", "Lesson two", "Test course"):
+        assert km[english] == {"en"}, (english, km.get(english))
+    th = read(out / "html" / "th" / "agenda-short.html")
+    marked = languages_of(th)
+    for thai in ("การประชุมสั้น", "วันที่ 1: พื้นฐาน", "ต้อนรับ", "พักดื่มชา", "หลักสูตรทดสอบ"):
+        assert marked[thai] == {"th"}, (thai, marked.get(thai))
+    assert marked["Lesson two"] == {"en"}
 
 
 def test_english_parts_of_a_translated_handout_are_marked_english(built):
