@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import html
 import mimetypes
 import re
 from pathlib import Path
@@ -11,7 +12,7 @@ import rcssmin
 import rjsmin
 
 from . import markup
-from .i18n import labels as labels_for
+from .i18n import gettext_for, labels as labels_for
 from .markup import RenderContext
 from .model import Course, Lesson, Module
 from .pages import Page, handout_name, lesson_path, module_path, reading_order, relative, site_pages
@@ -99,8 +100,21 @@ class SiteRenderer:
             rendered = markup.render(page.lesson.body, path=page.lesson.path, report=report, ctx=body_ctx,
                                      audience=self.audience, medium="web", offset=page.lesson.body_line)
             body, toc = _no_skipped_headings(rendered.html, 2), rendered.toc
-            self.search_entries.append(index_entry(page.path, page.title, page.module.title, body, course.lang))
-        elif page.kind == "home":
+            self.search_entries.append(index_entry(page.path, page.title, page.module.title, body, course.lang,
+                                                   "en" if "body" in page.lesson.english else None))
+        elif page.kind == "module" and page.module is not None:
+            module = page.module
+            text = " ".join([module.summary, *module.objectives, *(lesson.title for lesson in module.lessons)])
+            self.search_entries.append(index_entry(page.path, module.title, "", html.escape(text), course.lang,
+                                                   "en" if "summary" in module.english else None))
+        elif page.kind == "glossary":
+            label = gettext_for(course.lang)("Glossary")
+            for term, entry in course.glossary.items():
+                title = f"{term}: {entry.expansion}" if entry.expansion else term
+                self.search_entries.append(index_entry(
+                    f"glossary.html#{term_id(term)}", title, label, html.escape(entry.definition), course.lang,
+                    "en" if "definition" in entry.english else None))
+        if page.kind == "home":
             body = markup.render(course.home, path=course.source / "home.md", report=report,
                                  ctx=self.context_for(page, None, english="home" in course.english),
                                  audience=self.audience).html

@@ -1,5 +1,7 @@
-"""The search index: plain text of every trainee lesson, segmented into words at build time, written as a
-classic script so that the search page works from file:// (fetch(), workers and ES modules do not)."""
+"""The search index: plain text of every trainee lesson, module overview and glossary entry, segmented into
+words at build time, written as a classic script so that the search page works from file:// (fetch(),
+workers and ES modules do not). On a translated site, the overviews and the glossary are what a reader
+can find with words of their own language while the lessons are still in English."""
 
 from __future__ import annotations
 
@@ -24,12 +26,14 @@ def plain_text(fragment: str) -> str:
     return SPACE.sub(" ", html.unescape(TAGS.sub("", BLOCK_TAGS.sub(" ", DROP.sub(" ", fragment))))).strip()
 
 
-def index_entry(url: str, title: str, module: str, fragment: str, lang: str) -> dict:
+def index_entry(url: str, title: str, module: str, fragment: str, lang: str, text_lang: str | None = None) -> dict:
     """One page of the index: `text` keeps the original wording for snippets; for languages written
     without spaces, `words` holds the same text split into words by `segment.words` (ICU's dictionaries,
     as print uses), joined by spaces, for matching whole words."""
     text = plain_text(fragment)
     entry = {"url": url, "title": title, "module": module, "text": text}
+    if text_lang and text_lang != lang:  # English shown on a translated site: the results mark it so
+        entry["lang"] = text_lang
     base = lang.lower().replace("_", "-").split("-")[0]
     if base in UNSPACED:
         entry["words"] = segment.segment(text, base)

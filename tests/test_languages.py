@@ -307,6 +307,37 @@ def test_agenda_marks_what_is_still_english(built):
     assert marked["Lesson two"] == {"en"}
 
 
+@pytest.mark.browser
+def test_search_on_a_translated_site_finds_the_readers_own_words(built):
+    """While lessons are English, a Thai reader searching in Thai finds the translated module overview and
+    glossary entries; English results are marked English; no result suggests trying an English word."""
+    from playwright.sync_api import sync_playwright
+
+    from test_browser import CHROMIUM, CHROMIUM_ARGS, Guard
+    _, out = built
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 360, "height": 740})
+        context.set_default_timeout(5000)
+        guard = Guard(context)
+        page = context.new_page()
+        page.goto((out / "html" / "th" / "search.html").as_uri() + "?q=" + TEXT["th"]["title"])
+        links = page.locator(".search-result > a")
+        assert "mod/index.html" in links.evaluate_all("els => els.map(a => a.getAttribute('href'))")
+        page.goto((out / "html" / "km" / "search.html").as_uri() + "?q=" + "អង្គការតំបន់")  # a translated definition
+        assert page.locator(".search-result > a").first.inner_text().startswith("ASEAN")
+        assert page.locator(".search-result > a").first.get_attribute("href").startswith("glossary.html#")
+        page.goto((out / "html" / "km" / "search.html").as_uri() + "?q=English")
+        english = page.locator(".search-result > a[lang=en]")
+        assert english.count() >= 1 and "Lesson two" in english.all_inner_texts()
+        page.goto((out / "html" / "th" / "search.html").as_uri() + "?q=" + "ไม่มีคำนี้")
+        assert page.locator(".search-result").count() == 0
+        assert page.locator(".search-hint").inner_text().startswith("ขณะนี้บทเรียนยังเป็นภาษาอังกฤษ")
+        context.close()
+        browser.close()
+    guard.check()
+
+
 def test_english_parts_of_a_translated_handout_are_marked_english(built):
     """The HTML WeasyPrint lays out for a translated handout: the lesson not yet translated is English,
     labels and all, and marked lang="en" (hyphenation, line breaks, PDF tags); the rest is not."""

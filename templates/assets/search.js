@@ -91,11 +91,16 @@
     hits.sort(function (a, b) { return b.score - a.score || (a.page.url < b.page.url ? -1 : 1); });
     var html = "<p class=\"search-count\">" + esc(hits.length === 1 ? t("result") : (hits.length ? t("results", { n: hits.length }) : t("noresults"))) +
       " <strong>" + esc(q) + "</strong></p>";
+    var lang = window.SEARCH_INDEX.lang || "en";
+    if (!hits.length && lang !== "en") {  // the lessons are still English on translated sites
+      html += "<p class=\"search-hint\">" + esc(t("tryenglish")) + "</p>";
+    }
     if (hits.length) {
       html += "<ol class=\"search-results\">";
       hits.slice(0, 50).forEach(function (h) {
-        html += "<li class=\"search-result\"><a href=\"" + esc(h.page.url) + "\">" + esc(h.page.title) + "</a>" +
-          "<span class=\"meta\">" + esc(h.page.module || "") + "</span><p>" + snippet(h.page.text, terms) + "</p></li>";
+        var mark = h.page.lang ? " lang=\"" + esc(h.page.lang) + "\"" : "";  // English shown on a translated site
+        html += "<li class=\"search-result\"><a href=\"" + esc(h.page.url) + "\"" + mark + ">" + esc(h.page.title) + "</a>" +
+          "<span class=\"meta\">" + esc(h.page.module || "") + "</span><p" + mark + ">" + snippet(h.page.text, terms) + "</p></li>";
       });
       html += "</ol>";
     }
