@@ -325,13 +325,17 @@ def test_quiz_answered_right_and_wrong_with_score_and_retry(site, open_page):
     wrong = questions.nth(1).locator(".quiz-feedback")
     assert "Not quite." in wrong.inner_text() and "less formal agreement" in wrong.inner_text()
     assert quiz.locator(".quiz-score").inner_text() == "Score: 1 of 2"
+    # After a wrong pick the right answer is shown, marked in words as well as by colour, with its feedback.
+    revealed = questions.nth(1).locator(".quiz-choice.reveal-right")
+    assert revealed.count() == 1 and "No" in revealed.inner_text() and "Correct." in revealed.inner_text()
+    assert "Right." in wrong.inner_text()
     # A second click on the same question changes nothing.
     questions.nth(1).get_by_role("button", name="No").click(force=True)  # aria-disabled, but a finger can still tap it
     assert quiz.locator(".quiz-score").inner_text() == "Score: 1 of 2"
     assert quiz.locator(".picked-wrong").count() == 1 and quiz.locator(".picked-right").count() == 1
     retry = quiz.get_by_role("button", name="Try again")
     retry.click()
-    assert quiz.locator(".picked-right, .picked-wrong").count() == 0
+    assert quiz.locator(".picked-right, .picked-wrong, .reveal-right, .reveal-mark").count() == 0
     assert quiz.locator(".quiz-score").inner_text() == ""
     questions.nth(1).get_by_role("button", name="No").click()
     assert "Right." in questions.nth(1).locator(".quiz-feedback").inner_text()

@@ -103,7 +103,7 @@
       feedback.setAttribute("aria-live", "polite");
       feedback.id = "quiz-" + qi + "-" + i + "-feedback";
       q.appendChild(feedback);
-      var buttons = [];
+      var buttons = [], items = [];
       state[i] = { picks: [], done: false, right: false };
       each(q.querySelectorAll(".quiz-choice"), function (li, j) {
         var button = el("button", "choice");
@@ -119,6 +119,7 @@
         });
         li.appendChild(button);
         buttons.push(button);
+        items.push(li);
         button.addEventListener("click", function () {
           var s = state[i], a = choices[j];
           if (s.done || !a || s.picks.indexOf(j) >= 0) { return; }
@@ -126,14 +127,8 @@
           li.classList.add(a.correct ? "picked-right" : "picked-wrong");
           button.setAttribute("aria-pressed", "true");
           button.setAttribute("aria-describedby", feedback.id);
-          var line = el("p", a.correct ? "right" : "wrong");
-          // The authors' feedback often opens with "Yes" or "No": then the word is for screen readers only.
-          var mark = el("strong", "", a.correct ? "✓ " : "✗ ");
-          mark.appendChild(ui("span", a.feedback ? "visually-hidden" : "", a.correct ? "correct" : "wrong"));
-          line.appendChild(mark);
-          line.appendChild(doc.createTextNode(" " + (a.feedback || "")));
           if (needed < 2) { feedback.textContent = ""; }
-          feedback.appendChild(line);
+          feedback.appendChild(feedbackLine(a));
           var found = s.picks.filter(function (k) { return choices[k].correct; }).length;
           // One right answer: the first pick settles it. Several: the question ends when all are found,
           // and counts as right only if no wrong choice was picked on the way.
@@ -141,11 +136,31 @@
             s.done = true;
             s.right = needed < 2 ? !!a.correct : found === s.picks.length;
             buttons.forEach(function (b) { b.setAttribute("aria-disabled", "true"); });
+            if (!s.right && needed < 2) {  // a wrong pick: show which answer is right, and why
+              choices.forEach(function (c, k) {
+                if (!c.correct || !items[k]) { return; }
+                items[k].classList.add("reveal-right");
+                var tag = el("span", "reveal-mark", "✓ ");
+                tag.appendChild(ui("span", "", "correct"));
+                (buttons[k].querySelector(".choice-text") || buttons[k]).appendChild(tag);
+                feedback.appendChild(feedbackLine(c));
+              });
+            }
           }
           update();
         });
       });
     });
+    // One line of feedback: the mark, "Correct." or "Not quite." (for screen readers only when the authors'
+    // feedback, which often opens with "Yes" or "No", follows), then that feedback.
+    function feedbackLine(c) {
+      var line = el("p", c.correct ? "right" : "wrong");
+      var mark = el("strong", "", c.correct ? "✓ " : "✗ ");
+      mark.appendChild(ui("span", c.feedback ? "visually-hidden" : "", c.correct ? "correct" : "wrong"));
+      line.appendChild(mark);
+      line.appendChild(doc.createTextNode(" " + (c.feedback || "")));
+      return line;
+    }
     bodyEl.appendChild(score);
     bodyEl.appendChild(retry);
     function update() {
@@ -163,7 +178,8 @@
     }
     retry.addEventListener("click", function () {
       state.forEach(function (s) { s.picks = []; s.done = false; s.right = false; });
-      each(quiz.querySelectorAll(".quiz-choice"), function (li) { li.classList.remove("picked-right", "picked-wrong"); });
+      each(quiz.querySelectorAll(".quiz-choice"), function (li) { li.classList.remove("picked-right", "picked-wrong", "reveal-right"); });
+      each(quiz.querySelectorAll(".reveal-mark"), function (m) { m.parentNode.removeChild(m); });
       each(quiz.querySelectorAll("button.choice"), function (b) {
         b.setAttribute("aria-pressed", "false");
         b.removeAttribute("aria-disabled");
