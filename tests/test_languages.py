@@ -305,6 +305,9 @@ def test_agenda_marks_what_is_still_english(built):
     for thai in ("การประชุมสั้น", "วันที่ 1: พื้นฐาน", "ต้อนรับ", "พักดื่มชา", "หลักสูตรทดสอบ"):
         assert marked[thai] == {"th"}, (thai, marked.get(thai))
     assert marked["Lesson two"] == {"en"}
+    # References cite documents as published: English on every site, and marked so.
+    refs = languages_of(read(out / "html" / "km" / "references.html"))
+    assert refs["The ASEAN Charter"] == {"en"}
 
 
 @pytest.mark.browser

@@ -47,7 +47,8 @@
   if (lessons.length === 1 && body.getAttribute("data-kind") === "lesson") {
     var rec = load(), key = lessons[0].getAttribute("data-lesson");
     rec.visited[key] = rec.visited[key] || today();
-    rec.last = { key: key, url: body.getAttribute("data-page"), title: doc.querySelector("h1").textContent };
+    var h1 = doc.querySelector("h1");
+    rec.last = { key: key, url: body.getAttribute("data-page"), title: h1.textContent, lang: h1.lang || "" };
     save(rec);
   }
 
@@ -68,6 +69,7 @@
       resume.appendChild(doc.createTextNode(t("continue") + " "));
       var a = el("a", "", rec.last.title);
       a.href = root + rec.last.url;
+      if (rec.last.lang) { a.lang = rec.last.lang; }  // a lesson title still in English on a translated site
       resume.appendChild(a);
       resume.hidden = false;
     }
