@@ -16,6 +16,18 @@
     return total ? right + " / " + total : "";
   }
 
+  // A name in any script (Burmese, Khmer, Thai...) stays in the file name: only whitespace, invisible and
+  // control characters, and the characters Windows, macOS or Android refuse in a file name become "-".
+  // No \p{..} escapes: old Android browsers cannot parse them, and the whole script would stop.
+  function fileNamePart(name) {
+    var s = name.normalize ? name.normalize("NFC") : name;
+    s = s.toLowerCase()
+      .replace(/[\s\u200b\u2060\ufeff\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\\/:*?"<>|]+/g, "-")
+      .replace(/-+/g, "-").replace(/^-|-$/g, "");
+    if (s.length > 60) { s = s.slice(0, 60).replace(/[\ud800-\udbff]$/, "").replace(/-$/, ""); }
+    return s;
+  }
+
   function progressPage(summary) {
     var rec = load();
     var opened = 0;
@@ -54,7 +66,7 @@
         if (rows.length) { lines.push(table.querySelector("caption").textContent.trim()); lines = lines.concat(rows, [""]); }
       });
       if (lines.length === 5) { lines.push(t("none")); }
-      var slug = (d.name || "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+      var slug = fileNamePart(d.name || "");
       var file = "learning-record" + (slug ? "-" + slug : "") + "-" + today() + ".txt";
       var blob = new Blob([lines.join("\r\n") + "\r\n"], { type: "text/plain;charset=utf-8" });
       var a = el("a");
