@@ -549,3 +549,297 @@ def test_zipped_site_opens_and_works(built, tmp_path, open_page):
     page.locator(".lesson-list a").first.click()
     page.locator("button.choice").first.click()
     assert "Correct." in page.locator(".quiz-feedback").first.inner_text()
+
+
+# --- Phones, tap targets, focus and the answer key (QA review) ---------------------------------------
+
+# A course in English, Khmer and Burmese (the Khmer and Burmese lessons fall back to English, as much of the
+# real course does) whose lesson has the real course's widest kind of table, a table that cannot fit a phone,
+# an outline, a quiz and a facilitator note.
+POLYGLOT_COURSE = """\
+title: Test course
+version: "1.0"
+release_date: 2026-01-15
+publisher: Test team
+languages: [en, km, my]
+modules: [01-mod]
+editions:
+  - id: short
+    title: Short workshop
+    days:
+      - title: Day 1
+        start: "09:00"
+        end: "12:00"
+        sessions:
+          - lesson: mod/one
+"""
+
+POLYGLOT_LESSON = """\
+---
+title: Lesson one
+teaching_minutes: 30
+activity_minutes: 30
+objectives:
+  - Learn one thing.
+key_points:
+  - One thing.
+---
+
+## Who to meet
+
+| ASEAN body | Who represents your country | Usually based in |
+|---|---|---|
+| AICHR (ASEAN Intergovernmental Commission on Human Rights) | one representative appointed by the government | varies; AICHR reports to the foreign ministers |
+| ACWC (ASEAN Commission on the Promotion and Protection of the Rights of Women and Children) | two representatives (women's rights, children's rights) | varies from country to country |
+| ACMW (ASEAN Committee on the Implementation of the ASEAN Declaration on the Protection and Promotion of the Rights of Migrant Workers) | senior officials from the labour ministry (focal points) | labour ministry |
+
+## The conventions, year by year
+
+| Convention | Step one | Step two | Step three | Step four | Step five | Step six | Step seven |
+|---|---|---|---|---|---|---|---|
+| C97 Migration for Employment (Revised) | signed | ratified | reported | reviewed | reported | reviewed | reported |
+| C143 Migrant Workers (Supplementary Provisions) | none | none | signed | ratified | reported | reviewed | reported |
+
+## Check yourself
+
+/// quiz | Check yourself
+- question: When was ASEAN founded?
+  checks: [1]
+  choices:
+    - text: 8 August 1967, in Bangkok
+      correct: true
+      feedback: Correct. The foreign ministers of five countries signed the Declaration there.
+    - text: 24 February 1976, in Bali
+      feedback: No. That was the first Summit.
+///
+
+## Notes
+
+/// activity | Do it
+    minutes: 10
+    group: pairs
+    checks: [1]
+
+1. Step.
+///
+
+/// facilitator-note
+Give the answer only after everyone has tried.
+///
+"""
+
+
+@pytest.fixture(scope="module")
+def polyglot(tmp_path_factory) -> Path:
+    """The output folder of a small course built in English, Khmer and Burmese (sites only)."""
+    from conftest import minimal_course
+    from courseware.pipeline import Options, build
+    root = tmp_path_factory.mktemp("polyglot")
+    from conftest import GLOSSARY
+    glossary = GLOSSARY + "".join(f"- term: {term}\n  expansion: {expansion}\n  definition: An ASEAN body.\n" for term, expansion in (
+        ("AICHR", "ASEAN Intergovernmental Commission on Human Rights"),
+        ("ACWC", "ASEAN Commission on the Promotion and Protection of the Rights of Women and Children"),
+        ("ACMW", "ASEAN Committee on the Implementation of the ASEAN Declaration on Migrant Workers")))
+    files = minimal_course(**{"modules/course.yaml": POLYGLOT_COURSE, "modules/01-mod/01-one.md": POLYGLOT_LESSON,
+                              "modules/glossary.yaml": glossary})
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    result = build(root, Options(pdf=False), root / "output")
+    assert not result.report.errors, result.report.format()
+    return root / "output"
+
+
+def fonts_ready(page):
+    page.evaluate("() => document.fonts.ready.then(() => document.fonts.size)")
+
+
+def edge_shade(page, table, side: str) -> float:
+    """How dark the page is 2 px inside the table's left or right edge (the median over its height, 0-255)."""
+    from PIL import Image
+    box = table.bounding_box()
+    x = box["x"] + 2 if side == "left" else box["x"] + box["width"] - 3
+    shot = page.screenshot(clip={"x": x, "y": box["y"], "width": 1, "height": box["height"]})
+    pixels = sorted(Image.open(io.BytesIO(shot)).convert("L").tobytes())
+    return pixels[len(pixels) // 2]
+
+
+@pytest.mark.parametrize("lang", ["", "km/", "my/"])
+def test_lesson_tables_fit_a_phone_or_show_that_they_scroll(polyglot, open_page, lang):
+    page = open_page(polyglot / "html" / lang / "mod/one.html", width=360)
+    fonts_ready(page)
+    assert no_horizontal_scroll(page)
+    tables = page.locator(".prose table")
+    bodies, wide = tables.nth(0), tables.nth(1)
+    # Three columns of long names fit a 360 px phone without scrolling, and show no shadow.
+    assert bodies.evaluate("t => t.scrollWidth <= t.clientWidth"), "the three-column table fits at 360 px"
+    bodies.scroll_into_view_if_needed()
+    assert edge_shade(page, bodies, "left") > 250 and edge_shade(page, bodies, "right") > 250
+    # Eight columns cannot fit: the table scrolls inside itself, and a shadow shows the side with more to see.
+    assert wide.evaluate("t => t.scrollWidth > t.clientWidth + 50")
+    wide.scroll_into_view_if_needed()
+    assert edge_shade(page, wide, "right") < 235, "no shadow at the right edge of a table that scrolls"
+    assert edge_shade(page, wide, "left") > 250
+    wide.evaluate("t => { t.scrollLeft = t.scrollWidth; }")
+    assert edge_shade(page, wide, "left") < 235, "no shadow at the left edge once the table is scrolled"
+    assert edge_shade(page, wide, "right") > 250
+    assert no_horizontal_scroll(page)
+    # Printed, a table is a table again: all of it, no shadows.
+    page.emulate_media(media="print")
+    assert wide.evaluate("t => getComputedStyle(t).display") == "table"
+    assert wide.evaluate("t => getComputedStyle(t).backgroundImage") == "none"
+
+
+TAP_TARGETS = ".language-switcher a, .site-nav a, .breadcrumbs a, .toc a"
+
+
+@pytest.mark.parametrize("lang", ["", "km/", "my/"])
+@pytest.mark.parametrize("width", [320, 360])
+def test_tap_targets_are_big_enough_and_apart(polyglot, open_page, lang, width):
+    """WCAG 2.2 2.5.8: at least 24 x 24 CSS px, none overlapping; the menu and the languages get about 40 px."""
+    page = open_page(polyglot / "html" / lang / "mod/one.html", width=width)
+    fonts_ready(page)
+    boxes = page.evaluate("""sel => Array.from(document.querySelectorAll(sel)).filter(a => a.offsetParent)
+        .map(a => { const r = a.getBoundingClientRect();
+                    return {name: a.closest('nav, .toc').className + ': ' + a.textContent.trim(),
+                            x: r.left, y: r.top, w: r.width, h: r.height}; })""", TAP_TARGETS)
+    kinds = {b["name"].split(":")[0] for b in boxes}
+    assert kinds == {"language-switcher", "site-nav", "breadcrumbs wrap", "toc"}, kinds
+    for b in boxes:
+        assert b["w"] >= 24 and b["h"] >= 24, f"{b['name']}: {b['w']:.0f} x {b['h']:.0f} px"
+        if b["name"].startswith(("language-switcher", "site-nav")):
+            assert b["h"] >= 39.5 and b["w"] >= 39.5, f"{b['name']}: {b['w']:.0f} x {b['h']:.0f} px"
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            overlap = min(a["x"] + a["w"], b["x"] + b["w"]) - max(a["x"], b["x"]) > 0.5 and \
+                min(a["y"] + a["h"], b["y"] + b["h"]) - max(a["y"], b["y"]) > 0.5
+            assert not overlap, f"{a['name']} and {b['name']} overlap"
+    # The bigger targets do not cost a line: at 360 px every language is still on one line.
+    if width == 360:
+        tops = {round(b["y"]) for b in boxes if b["name"].startswith("language-switcher")}
+        assert len(tops) == 1, "the language links wrap onto a second line"
+
+
+def parse_colour(css: str) -> tuple[float, float, float]:
+    r, g, b = (float(v) for v in re.match(r"rgba?\(([\d.]+), ([\d.]+), ([\d.]+)", css).groups())
+    return r, g, b
+
+
+def contrast(c1, c2) -> float:
+    def luminance(c):
+        lin = [v / 255 / 12.92 if v / 255 <= 0.04045 else ((v / 255 + 0.055) / 1.055) ** 2.4 for v in c]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    hi, lo = sorted((luminance(c1), luminance(c2)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+FOCUS_STYLE = """e => {
+    e.focus();
+    const s = getComputedStyle(e);
+    const opaque = el => { for (; el; el = el.parentElement) {
+        const bg = getComputedStyle(el).backgroundColor;
+        if (bg !== 'rgba(0, 0, 0, 0)' && bg !== 'transparent') { return bg; } } return 'rgb(255, 255, 255)'; };
+    return {focusVisible: e.matches(':focus-visible'), outline: s.outlineColor, outlineStyle: s.outlineStyle,
+            outlineWidth: parseFloat(s.outlineWidth), offset: parseFloat(s.outlineOffset), shadow: s.boxShadow,
+            inside: opaque(e), around: opaque(e.parentElement)};
+}"""
+
+
+def test_focus_ring_stands_out_on_every_background(polyglot, open_page):
+    """WCAG 2.4.11 and 1.4.11: the focus ring has 3:1 against whatever is around it and inside it."""
+    places = {  # where a keyboard user lands, and the background there
+        "lesson link (white)": ("mod/one.html", 360, ".prose a"),
+        "outline link (grey box)": ("mod/one.html", 360, ".toc a"),
+        "quiz choice (white button)": ("mod/one.html", 360, "button.choice"),
+        "site title (blue header)": ("mod/one.html", 360, ".site-title"),
+        "menu link (dark blue)": ("mod/one.html", 360, ".site-nav a"),
+        "language link (blue header)": ("mod/one.html", 360, ".language-switcher a"),
+        "search button (white on blue)": ("mod/one.html", 1280, ".search-form button"),
+        "search box": ("mod/one.html", 1280, "#search-q"),
+        "blue button (white page)": ("progress.html", 360, "#progress-print"),
+        "breadcrumb (white)": ("mod/one.html", 360, ".breadcrumbs a"),
+    }
+    for name, (path, width, selector) in places.items():
+        page = open_page(polyglot / "html" / path, width=width)
+        page.keyboard.press("Tab")  # the last input was a key: programmatic focus shows the ring too
+        style = page.locator(selector).first.evaluate(FOCUS_STYLE)
+        assert style["focusVisible"], name
+        assert style["outlineStyle"] == "solid" and style["outlineWidth"] >= 2, name
+        halo = re.match(r"(rgba?\([^)]*\)) 0px 0px 0px ([\d.]+)px$", style["shadow"])
+        assert halo, f"{name}: no halo around the ring ({style['shadow']})"
+        ring, light = parse_colour(style["outline"]), parse_colour(halo.group(1))
+        assert float(halo.group(2)) >= style["offset"] + style["outlineWidth"] + 2, f"{name}: the halo shows outside the ring"
+        assert style["offset"] >= 1, f"{name}: the halo shows inside the ring too"
+        assert contrast(ring, light) >= 3, f"{name}: the two tones of the ring"
+        for side in ("around", "inside"):
+            background = parse_colour(style[side])
+            best = max(contrast(ring, background), contrast(light, background))
+            assert best >= 3, f"{name}: focus ring {best:.1f}:1 against {style[side]} ({side})"
+
+
+@pytest.mark.parametrize("lang", ["km/", "my/", ""])
+def test_search_label_stays_clear_of_the_focus_ring(polyglot, open_page, lang):
+    page = open_page(polyglot / "html" / lang / "search.html", width=360)
+    fonts_ready(page)
+    page.keyboard.press("Tab")
+    style = page.locator("#search-page-q").evaluate(FOCUS_STYLE)
+    spread = float(re.search(r"0px 0px 0px ([\d.]+)px", style["shadow"]).group(1))
+    ring = max(style["offset"] + style["outlineWidth"], spread)
+    # The bottom of the label's glyphs (a range's box covers the font's descent: Khmer and Burmese vowel marks).
+    label_bottom = page.evaluate("""() => { const r = document.createRange();
+        r.selectNodeContents(document.querySelector('label[for=search-page-q]'));
+        return Math.max(...Array.from(r.getClientRects()).map(b => b.bottom)); }""")
+    input_top = page.locator("#search-page-q").bounding_box()["y"]
+    assert label_bottom + ring <= input_top, f"the focus ring ({ring} px) covers the label: {label_bottom} vs {input_top}"
+
+
+def test_facilitator_answer_key_has_letters_and_separate_feedback(polyglot, open_page):
+    page = open_page(polyglot / "facilitator" / "mod/one.html", width=360)
+    choices = page.locator(".quiz-choices").first
+    assert choices.evaluate("o => getComputedStyle(o).listStyleType") == "upper-alpha"
+    assert choices.evaluate("o => parseFloat(getComputedStyle(o).paddingLeft)") >= 20, "room for the letters"
+    assert choices.locator(".quiz-choice").first.evaluate("li => getComputedStyle(li).display") == "list-item"
+    first = choices.locator(".quiz-choice").first
+    feedback = first.locator(".quiz-feedback")
+    text_bottom = first.evaluate("""li => { const r = document.createRange(); r.selectNodeContents(li.firstChild);
+        return r.getBoundingClientRect().bottom; }""")
+    assert feedback.bounding_box()["y"] >= text_bottom, "the feedback starts on a line of its own"
+    assert feedback.evaluate("f => getComputedStyle(f).borderLeftStyle") == "solid", "set apart from the choice"
+    # The trainee site is unchanged: lettered buttons, no answers or feedback until a choice is made.
+    page = open_page(polyglot / "html" / "mod/one.html", width=360)
+    assert page.locator(".quiz-choices").first.evaluate("o => getComputedStyle(o).listStyleType") == "none"
+    assert page.locator("button.choice").first.evaluate(
+        "b => getComputedStyle(b, '::before').content") == "counter(choice, upper-alpha)"
+    assert page.locator(".quiz-choice .quiz-feedback, .answer-mark").count() == 0
+    assert "Correct." not in page.locator("section.quiz").inner_text()
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("မောင်မောင် ထွန်း", "မောင်မောင်-ထွန်း"),
+    ("សុខ ដារ៉ា", "សុខ-ដារ៉ា"),
+    ("Nguyễn Thị Lan", "nguyễn-thị-lan"),
+    ('  A/B:C*"?<>|\\ d\u200b\u202eE  ', "a-b-c-d-e"),
+])
+def test_progress_export_file_name_keeps_a_name_in_any_script(site, open_page, name, expected):
+    page = open_page(site / "progress.html")
+    page.fill("#progress-name", name)
+    with page.expect_download() as info:
+        page.click("#progress-export")
+    filename = info.value.suggested_filename
+    assert re.fullmatch(r"learning-record-(.+)-\d{4}-\d\d-\d\d\.txt", filename).group(1) == expected, filename
+    assert expected in page.locator("#progress-status").inner_text()
+
+
+@pytest.mark.parametrize("lang, width", [("km/", 360), ("my/", 360), ("", 320)])
+def test_progress_dates_stay_on_one_line(polyglot, open_page, lang, width):
+    page = open_page(polyglot / "html" / lang / "mod/one.html", width=width)
+    page.goto((polyglot / "html" / lang / "progress.html").as_uri())
+    fonts_ready(page)
+    cell = page.locator('tr[data-lesson="mod/one"] .visited')
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d", cell.inner_text())
+    lines, spills = cell.evaluate("""td => { const r = document.createRange(); r.selectNodeContents(td);
+        const rects = Array.from(r.getClientRects()), box = td.getBoundingClientRect();
+        return [new Set(rects.map(b => Math.round(b.top))).size, Math.max(...rects.map(b => b.right)) > box.right]; }""")
+    assert lines == 1, "the date breaks at a hyphen"
+    assert not spills, "the date runs out of its column"
+    assert no_horizontal_scroll(page)
