@@ -819,7 +819,7 @@ def test_facilitator_answer_key_has_letters_and_separate_feedback(polyglot, open
     ("សុខ ដារ៉ា", "សុខ-ដារ៉ា"),
     ("Nguyễn Thị Lan", "nguyễn-thị-lan"),
     ('  A/B:C*"?<>|\\ d\u200b\u202eE  ', "a-b-c-d-e"),
-])
+], ids=["burmese", "khmer", "vietnamese", "unsafe-characters"])
 def test_progress_export_file_name_keeps_a_name_in_any_script(site, open_page, name, expected):
     page = open_page(site / "progress.html")
     page.fill("#progress-name", name)
