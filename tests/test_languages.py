@@ -308,6 +308,8 @@ def test_agenda_marks_what_is_still_english(built):
     # References cite documents as published: English on every site, and marked so.
     refs = languages_of(read(out / "html" / "km" / "references.html"))
     assert refs["The ASEAN Charter"] == {"en"}
+    progress = languages_of(read(out / "html" / "km" / "progress.html"))
+    assert progress["Lesson two"] == {"en"} and progress[TEXT["km"]["title"]] == {"km"}
 
 
 @pytest.mark.browser
