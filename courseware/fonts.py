@@ -168,7 +168,9 @@ def site_fonts(texts, fonts_dir: Path, folder: str = "assets/fonts") -> dict[str
         # A script font says which characters it is for, so that a browser downloads it only for a page that
         # has them: without it, bold text with a symbol such as "✗" fetches every bold script font in the
         # fallback list to look for the glyph.
-        scope = "" if face.family == first else f"unicode-range:{unicode_range(codepoints & cmap(face.path))};"
+        # Characters the first family draws (Latin punctuation, spaces) are drawn by it, so they are left out.
+        scope = ("" if face.family == first else
+                 f"unicode-range:{unicode_range((codepoints & cmap(face.path)) - primary)};")
         rules.append(f'@font-face{{font-family:"{face.family}";font-weight:{face.weight};'
                      f'font-style:{face.style};font-display:swap;{scope}'
                      f'src:url("{face.woff2_name}") format("woff2")}}')
