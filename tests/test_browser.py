@@ -83,8 +83,10 @@ class Guard:
     def watch(self, page):
         page.on("console", lambda m: self.errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
         page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
+        # A file in the bundle that fails is an error; one whose load was cut off because the test moved to
+        # another page (net::ERR_ABORTED, typically a font still loading) is not.
         page.on("requestfailed", lambda r: self.errors.append(f"failed: {r.url} {r.failure}")
-                if r.url.startswith("file://") else None)
+                if r.url.startswith("file://") and "ERR_ABORTED" not in (r.failure or "") else None)
 
     def check(self):
         assert not self.outside, f"requests left the bundle: {self.outside}"
@@ -146,7 +148,7 @@ def test_the_guard_catches_outside_requests_and_console_errors(tmp_path, browser
     """The offline check itself can fail: a page that reaches out, or logs an error, is caught."""
     page_file = tmp_path / "leaky.html"
     page_file.write_text('<!DOCTYPE html><html lang="en"><title>x</title><img src="https://example.org/x.png" alt="">'
-                         '<script>console.error("boom")</script></html>', encoding="utf-8")
+                         '<img src="missing.png" alt=""><script>console.error("boom")</script></html>', encoding="utf-8")
     context = browser.new_context()
     guard = Guard(context)
     page = context.new_page()
@@ -155,6 +157,7 @@ def test_the_guard_catches_outside_requests_and_console_errors(tmp_path, browser
     context.close()
     assert guard.outside == ["https://example.org/x.png"]
     assert any("boom" in e for e in guard.errors)
+    assert any("missing.png" in e for e in guard.errors), guard.errors  # a file missing from the bundle
 
 
 # --- Layout ----------------------------------------------------------------------------------------
