@@ -8,17 +8,17 @@ feature kept: Khmer and Burmese need them to stack consonants and place vowel si
 
 from __future__ import annotations
 
-import contextvars
 import functools
 import io
 import re
 import unicodedata
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from fontTools import subset
 from fontTools.ttLib import TTFont
+
+from .hooks import CacheHook
 
 # Characters every subset keeps whatever the pages say: the dotted circle shapers insert before a
 # stray combining mark, and the joiners and the zero-width space that segmentation inserts.
@@ -96,17 +96,12 @@ def describe(char: str) -> str:
 #
 #     with fonts.caching(memo):    # memo.call(cut_woff2, path, codepoints) -> what cut_woff2 returns
 #         ...                      # every subset_woff2 call in this context goes through memo
-_CACHE: contextvars.ContextVar = contextvars.ContextVar("courseware.fonts.cache", default=None)
+_CACHE = CacheHook("courseware.fonts.cache")
 
 
-@contextmanager
 def caching(cache):
     """Route every `subset_woff2` call in the current context through `cache` until the block ends."""
-    token = _CACHE.set(cache)
-    try:
-        yield cache
-    finally:
-        _CACHE.reset(token)
+    return _CACHE.installed(cache)
 
 
 def subset_woff2(path: Path, codepoints: frozenset[int]) -> bytes | None:

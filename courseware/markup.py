@@ -6,11 +6,9 @@ medium ("web" or "print"). Trainer material is dropped from the tree for trainee
 
 from __future__ import annotations
 
-import contextvars
 import json
 import re
 import xml.etree.ElementTree as etree
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -25,6 +23,7 @@ from pymdownx.blocks import BlocksExtension
 from pymdownx.blocks.block import Block
 
 from . import schema
+from .hooks import CacheHook
 from .problems import did_you_mean
 from .yamlload import Map, YAMLProblem, load as load_yaml
 
@@ -584,17 +583,12 @@ class Rendered:
 # The cache receives `convert`, the real renderer, and the full arguments; it returns what `convert`
 # would. Nothing is reassigned: a reference to `render` taken before the build is routed the same way,
 # and a cache installed in one thread (or asyncio task) is not seen by another.
-_CACHE: contextvars.ContextVar = contextvars.ContextVar("courseware.markup.cache", default=None)
+_CACHE = CacheHook("courseware.markup.cache")
 
 
-@contextmanager
 def caching(cache):
     """Route every `render` call in the current context through `cache` until the block ends."""
-    token = _CACHE.set(cache)
-    try:
-        yield cache
-    finally:
-        _CACHE.reset(token)
+    return _CACHE.installed(cache)
 
 
 def render(text: str, *, path, report, ctx: RenderContext, audience: str = "trainee", medium: str = "web",

@@ -167,6 +167,11 @@ class Course:
     def lessons(self) -> list[Lesson]:
         return [lesson for module in self.modules for lesson in module.lessons]
 
+    def written_in(self, english: bool) -> "Course":
+        """The course whose glossary, labels and language render a text: the English original for English
+        text shown on a translated site (`english`), else this course."""
+        return self.original if english and self.original is not None else self
+
     def lesson(self, key: str) -> Lesson | None:
         for lesson in self.lessons:
             if lesson.key == key:

@@ -62,7 +62,7 @@ class SiteRenderer:
             self.images[site] = source
             return relative(page.path, site)
 
-        source = self.course.original if english and self.course.original is not None else self.course
+        source = self.course.written_in(english)
         return RenderContext(references=self.course.references, glossary=source.glossary, link=link,
                              lang=source.lang, labels=labels_for(source.lang),
                              image=image, glossary_url=lambda t: relative(page.path, "glossary.html#" + term_id(t)),
@@ -159,7 +159,7 @@ class SiteRenderer:
                 refs.setdefault(ref)
                 return "#" + ref_id(ref)
 
-            source = self.course.original if english and self.course.original is not None else self.course
+            source = self.course.written_in(english)
             return RenderContext(references=self.course.references, glossary=source.glossary, link=link,
                                  image=image, glossary_url=glossary_url, reference_url=reference_url,
                                  lang=source.lang, labels=labels_for(source.lang))

@@ -126,7 +126,7 @@ class PdfRenderer:
     def context(self, english: bool = False) -> RenderContext:
         """How to render text for print; `english`: English source text printed in a translated document (not
         translated yet), rendered as English throughout, its labels and term expansions too."""
-        source = self.course.original if english and self.course.original is not None else self.course
+        source = self.course.written_in(english)
         return RenderContext(references=self.course.references, glossary=source.glossary,
                              lang=source.lang, labels=labels_for(source.lang),
                              link=lambda href: href if ":" in href or href.startswith("#") else None,
