@@ -122,6 +122,17 @@ def run(capsys):
     return go
 
 
+@pytest.fixture(scope="session")
+def tiny_output(tmp_path_factory) -> Path:
+    """The tiny course built once for the whole run (trainee and facilitator sites, PDFs, share/), for the
+    tests that only read it: copy it before changing anything."""
+    from courseware.pipeline import Options, build
+    out = tmp_path_factory.mktemp("tiny-build") / "output"
+    result = build(COURSES / "tiny", Options(workers=1), out)
+    assert not result.report.errors, result.report.format()
+    return out
+
+
 @pytest.fixture(autouse=True)
 def fail_on_unexpected_logs(caplog):
     """Stray warnings from our code or from WeasyPrint fail the test."""

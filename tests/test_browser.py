@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import COURSES, ROOT
+from conftest import COURSE_YAML, ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -39,13 +39,9 @@ PAGE_TYPES = {
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
+def built(tiny_output) -> Path:
     """The tiny course's whole output folder (trainee site, facilitator site, PDFs, share/)."""
-    from courseware.pipeline import Options, build
-    out = tmp_path_factory.mktemp("site") / "output"
-    result = build(COURSES / "tiny", Options(workers=1), out)
-    assert not result.report.errors, result.report.format()
-    return out
+    return tiny_output
 
 
 @pytest.fixture(scope="module")
@@ -559,23 +555,7 @@ def test_zipped_site_opens_and_works(built, tmp_path, open_page):
 # A course in English, Khmer and Burmese (the Khmer and Burmese lessons fall back to English, as much of the
 # real course does) whose lesson has the real course's widest kind of table, a table that cannot fit a phone,
 # an outline, a quiz and a facilitator note.
-POLYGLOT_COURSE = """\
-title: Test course
-version: "1.0"
-release_date: 2026-01-15
-publisher: Test team
-languages: [en, km, my]
-modules: [01-mod]
-editions:
-  - id: short
-    title: Short workshop
-    days:
-      - title: Day 1
-        start: "09:00"
-        end: "12:00"
-        sessions:
-          - lesson: mod/one
-"""
+POLYGLOT_COURSE = COURSE_YAML.replace("languages: [en]", "languages: [en, km, my]")
 
 POLYGLOT_LESSON = """\
 ---

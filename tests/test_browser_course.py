@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from test_browser import CHROMIUM, CHROMIUM_ARGS, Guard, axe_violations, no_horizontal_scroll
+from test_browser import Guard, axe_violations, browser, no_horizontal_scroll  # noqa: F401  (browser: a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -54,37 +54,30 @@ def test_real_course_lesson_pages_within_budget(course_site):
     assert not heavy, f"lesson pages near or over the {BUDGET // 1024} KB budget: {heavy}"
 
 
-def test_real_course_every_page_on_a_phone(course_site):
-    from playwright.sync_api import sync_playwright
+def test_real_course_every_page_on_a_phone(course_site, browser):
     site, _ = course_site
     english = [p for p in site.rglob("*.html") if p.relative_to(site).parts[0] not in ("km", "my", "th", "vi")]
     pages = sorted(english) + sorted((site / "my").rglob("*.html")) + sorted(site.parent.glob("module-*.html"))
     assert len(pages) > 2 * 40
     problems = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 360, "height": 740})
-        context.set_default_timeout(10000)
-        guard = Guard(context)
-        page = context.new_page()
-        for path in pages:
-            page.goto(path.as_uri())
-            # Let the fonts finish loading: leaving a page while one loads aborts the request (an error).
-            page.evaluate("() => document.fonts.ready.then(() => document.fonts.size)")
-            name = path.relative_to(site.parent).as_posix()
-            if not no_horizontal_scroll(page):
-                wide = page.evaluate("""Array.from(document.querySelectorAll('main *')).filter(e =>
-                    e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
-                    .slice(0, 3).map(e => e.tagName + '.' + e.className)""")
-                problems.append(f"{name}: scrolls sideways at 360 px ({wide})")
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    context.set_default_timeout(10000)
+    guard = Guard(context)
+    page = context.new_page()
+    for path in pages:
+        page.goto(path.as_uri())
+        name = path.relative_to(site.parent).as_posix()
+        if not no_horizontal_scroll(page):
+            wide = page.evaluate("""Array.from(document.querySelectorAll('main *')).filter(e =>
+                e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+                .slice(0, 3).map(e => e.tagName + '.' + e.className)""")
+            problems.append(f"{name}: scrolls sideways at 360 px ({wide})")
+        for v in axe_violations(page):
+            problems.append(f"{name}: axe {v['id']} ({v['impact']}): {v['help']} at {v['nodes']}")
+        if page.locator("section.quiz").count():  # the answered state too
+            page.locator(".quiz-question").first.locator("button.choice").first.click()
             for v in axe_violations(page):
-                problems.append(f"{name}: axe {v['id']} ({v['impact']}): {v['help']} at {v['nodes']}")
-            if page.locator("section.quiz").count():  # the answered state too
-                page.locator(".quiz-question").first.locator("button.choice").first.click()
-                page.evaluate("() => document.fonts.ready.then(() => document.fonts.size)")
-                for v in axe_violations(page):
-                    problems.append(f"{name} (quiz answered): axe {v['id']}: {v['help']} at {v['nodes']}")
-        context.close()
-        browser.close()
+                problems.append(f"{name} (quiz answered): axe {v['id']}: {v['help']} at {v['nodes']}")
+    context.close()
     guard.check()
     assert not problems, "\n".join(problems)

@@ -21,12 +21,8 @@ LINK = re.compile(r'\b(?:href|src)="([^"]*)"')
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    from courseware.pipeline import Options, build
-    out = tmp_path_factory.mktemp("site-files") / "output"
-    result = build(COURSES / "tiny", Options(workers=1), out)
-    assert not result.report.errors, result.report.format()
-    return out
+def built(tiny_output) -> Path:
+    return tiny_output
 
 
 def test_every_link_and_resource_stays_inside_the_bundle(built):
