@@ -104,8 +104,10 @@ class SiteRenderer:
                                                    "en" if "body" in page.lesson.english else None))
         elif page.kind == "module" and page.module is not None:
             module = page.module
-            text = " ".join([module.summary, *module.objectives, *(lesson.title for lesson in module.lessons)])
-            self.search_entries.append(index_entry(page.path, module.title, "", html.escape(text), course.lang,
+            # Objectives are Markdown (citations, emphasis): indexed as the page shows them, not as written.
+            fragment = " ".join([html.escape(module.summary), *(inline(o) for o in module.objectives),
+                                 *(html.escape(lesson.title) for lesson in module.lessons)])
+            self.search_entries.append(index_entry(page.path, module.title, "", fragment, course.lang,
                                                    "en" if "summary" in module.english else None))
         elif page.kind == "glossary":
             label = gettext_for(course.lang)("Glossary")

@@ -11,7 +11,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from conftest import COURSES, LESSON, minimal_course
+from conftest import COURSES, LESSON, ROOT, minimal_course
 from courseware.package import BUDGET, site_zip
 from courseware.render_html import minify
 from courseware.search import index_entry, index_script, plain_text
@@ -182,3 +182,27 @@ def test_minify_keeps_strings_and_meaning(tmp_path):
     js.write_text('/* head */\n(function () {\n  // why\n  var s = "a  b // c";\n  var r = /x  y/;\n}());\n',
                   encoding="utf-8")
     assert minify(js) == b'(function(){var s="a  b // c";var r=/x  y/;}());\n'
+
+def test_search_index_holds_module_overviews_and_glossary_entries_as_readers_see_them(make_course):
+    """Module overviews and glossary entries are searchable; Markdown in an objective is indexed as shown."""
+    import json
+
+    from courseware.load import load_course
+    from courseware.problems import Report
+    from courseware.render_html import SiteRenderer
+    files = minimal_course()
+    files["modules/01-mod/module.yaml"] = files["modules/01-mod/module.yaml"].replace(
+        "objectives: [Learn.]", "objectives: ['Explain the **founding** of ASEAN [@charter].']")
+    root = make_course(files)
+    report = Report(root)
+    course = load_course(root, report, None)
+    site = SiteRenderer(course, ROOT / "templates").render_all(report)
+    assert not report.errors, report.format()
+    script = site["assets/search-index.js"].decode("utf-8")
+    pages = {p["url"]: p for p in json.loads(script[script.index("{"):script.rindex("}") + 1])["pages"]}
+    overview = pages["mod/index.html"]
+    assert "Explain the founding of ASEAN (ASEAN, 2008)." in overview["text"], overview["text"]
+    assert "**" not in overview["text"] and "[@" not in overview["text"]
+    term = pages["glossary.html#term-asean"]
+    assert term["title"] == "ASEAN: Association of Southeast Asian Nations"
+    assert term["text"] == "A regional organisation." and term["module"] == "Glossary"
