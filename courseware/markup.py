@@ -471,7 +471,8 @@ SKIP_TAGS = {"a", "code", "pre", "abbr", "script", "h1", "h2", "h3", "h4", "h5",
 
 
 class AcronymTreeprocessor(Treeprocessor):
-    """Link each glossary term to its entry and spell it out the first time it is used."""
+    """Link each glossary term to its entry on its first use in each section, and spell it out the first time
+    it is used in the text."""
 
     def __init__(self, md, ext):
         super().__init__(md)
@@ -481,50 +482,66 @@ class AcronymTreeprocessor(Treeprocessor):
         pattern = self.ext.term_pattern
         if pattern is None:
             return
-        seen: set = set()
-        self._walk(root, pattern, seen, skip=False)
+        self.seen: set = set()  # terms spelled out: once per text
+        self.linked: set = set()  # terms linked: once per section
+        self._walk(root, pattern, skip=False)
 
-    def _walk(self, el, pattern, seen, skip):
+    def _walk(self, el, pattern, skip):
+        if el.tag == "h2" or "block" in (el.get("class") or "").split():
+            # A term is linked on its first use in each section and each activity, quiz or case study, not
+            # on every use: a lesson linked ASEAN eighty times, which is noise to read and to tab through,
+            # and weight on a phone.
+            self.linked = set()
         skip = skip or el.tag in SKIP_TAGS
         if not skip:
-            el.text = self._mark(el, None, el.text, pattern, seen)
+            el.text = self._mark(el, None, el.text, pattern)
         for child in list(el):
-            self._walk(child, pattern, seen, skip)
+            self._walk(child, pattern, skip)
             if not skip:
-                child.tail = self._mark(el, child, child.tail, pattern, seen)
+                child.tail = self._mark(el, child, child.tail, pattern)
 
-    def _mark(self, parent, after, text, pattern, seen):
-        """Replace terms in `text`; new elements go after `after` (or at the start of `parent`)."""
+    def _mark(self, parent, after, text, pattern):
+        """Replace terms in `text`; new elements go after `after` (or at the start of `parent`). Returns the
+        text that comes before the first new element."""
         if not text or not pattern.search(text):
             return text
-        pieces = []
-        pos = 0
-        for m in pattern.finditer(text):
-            pieces.append((text[pos:m.start()], m.group(1), m.group(0)))
-            pos = m.end()
-        rest = text[pos:]
-        index = 0 if after is None else list(parent).index(after) + 1
-        first_text = pieces[0][0]
         glossary = self.ext.ctx.glossary
-        for i, (before, term, whole) in enumerate(pieces):
-            entry = glossary[term]
+        index = 0 if after is None else list(parent).index(after) + 1
+        lead, previous, buffer, pos = None, None, [], 0
+        for m in pattern.finditer(text):
+            buffer.append(text[pos:m.start()])
+            pos = m.end()
+            term, whole = m.group(1), m.group(0)
+            spell_out = term not in self.seen and self.ext.expand_terms
+            if term in self.linked and not spell_out:
+                buffer.append(whole)
+                continue
+            self.linked.add(term)
             link = etree.Element("a", {"href": self.ext.ctx.glossary_url(term), "class": "term"})
             link.text = AtomicString(whole)
-            abbr = link
+            element, expansion = link, ""
             # The title once per text, and none in short texts (objectives, key points): repeating long
             # expansions made lesson pages heavy, and the link leads to the full entry anyway.
-            if term not in seen and self.ext.expand_terms:
-                abbr = etree.Element("abbr", {"title": entry.expansion or entry.definition})
-                abbr.append(link)
-            tail = pieces[i + 1][0] if i + 1 < len(pieces) else rest
-            if term not in seen and self.ext.expand_terms:
-                seen.add(term)
+            if spell_out:
+                self.seen.add(term)
+                entry = glossary[term]
+                element = etree.Element("abbr", {"title": entry.expansion or entry.definition})
+                element.append(link)
                 if entry.expansion and entry.expansion.lower() not in self.ext.plain_text_lower:
-                    tail = f" ({entry.expansion})" + tail
-            abbr.tail = tail
-            parent.insert(index, abbr)
+                    expansion = f" ({entry.expansion})"
+            if previous is None:
+                lead = "".join(buffer)
+            else:
+                previous.tail = "".join(buffer)
+            buffer = [expansion]
+            parent.insert(index, element)
             index += 1
-        return first_text
+            previous = element
+        buffer.append(text[pos:])
+        if previous is None:
+            return "".join(buffer)
+        previous.tail = "".join(buffer)
+        return lead
 
 
 # --- The extension ----------------------------------------------------------------------------

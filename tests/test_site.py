@@ -206,3 +206,25 @@ def test_search_index_holds_module_overviews_and_glossary_entries_as_readers_see
     term = pages["glossary.html#term-asean"]
     assert term["title"] == "ASEAN: Association of Southeast Asian Nations"
     assert term["text"] == "A regional organisation." and term["module"] == "Glossary"
+
+
+def test_a_term_is_linked_once_per_section_and_spelled_out_once(make_course):
+    """ASEAN is linked on its first use in each section and in each activity, and spelled out only once; its
+    other uses are plain text."""
+    from courseware.load import load_course
+    from courseware.problems import Report
+    from courseware.render_html import SiteRenderer
+    lesson = LESSON.replace("Some text.", "ASEAN met. ASEAN met again, and ASEAN once more.\n\nStill ASEAN.\n\n"
+                                          "## Later\n\nASEAN in a new section, then ASEAN.")
+    lesson = lesson.replace("1. Step.", "1. Ask what ASEAN does, and why ASEAN matters.")
+    root = make_course(minimal_course(**{"modules/01-mod/01-one.md": lesson}))
+    report = Report(root)
+    site = SiteRenderer(load_course(root, report, None), ROOT / "templates").render_all(report)
+    assert not report.errors, report.format()
+    page = site["mod/one.html"].decode("utf-8")
+    prose = page[page.index('<div class="prose">'):page.index('<section class="block key-points')]
+    link = '<a class="term" href="../glossary.html#term-asean">ASEAN</a>'
+    assert prose.count(link) == 3, prose  # "Start", "Later" and the activity
+    assert prose.count("ASEAN") == 8  # none lost
+    assert prose.count("Association of Southeast Asian Nations") == 2  # the expansion and its title
+    assert "<p>Still ASEAN.</p>" in prose and "then ASEAN.</p>" in prose and ", and why ASEAN matters." in prose
