@@ -72,10 +72,12 @@ class SiteRenderer:
         files: dict[str, bytes] = {}
         order = reading_order(self.course)
         pages = site_pages(self.course)
-        self.search_entries: list[dict] = []
+        entries: list[dict] = []
         for page in pages:
-            files[page.path] = self.render_page(page, pages, order, report).encode("utf-8")
-        files["assets/search-index.js"] = index_script(self.search_entries, self.course.lang)
+            body, toc = self.page_body(page, report)
+            files[page.path] = self.render_page(page, pages, order, body, toc).encode("utf-8")
+            entries += self.index_entries(page, body)
+        files["assets/search-index.js"] = index_script(entries, self.course.lang)
         assets = self.templates / "assets"
         for asset in sorted(assets.rglob("*")):
             if asset.is_file():
@@ -84,7 +86,44 @@ class SiteRenderer:
             files[site_path] = source.read_bytes()
         return files
 
-    def render_page(self, page: Page, pages, order, report) -> str:
+    def page_body(self, page: Page, report) -> tuple[str | None, list | None]:
+        """The rendered Markdown body of a lesson or the home page, and a lesson's outline."""
+        if page.lesson is not None:
+            ctx = self.context_for(page, page.lesson, english="body" in page.lesson.english)
+            rendered = markup.render(page.lesson.body, path=page.lesson.path, report=report, ctx=ctx,
+                                     audience=self.audience, medium="web", offset=page.lesson.body_line)
+            return _no_skipped_headings(rendered.html, 2), rendered.toc
+        if page.kind == "home":
+            ctx = self.context_for(page, None, english="home" in self.course.english)
+            return markup.render(self.course.home, path=self.course.source / "home.md", report=report, ctx=ctx,
+                                 audience=self.audience).html, None
+        return None, None
+
+    def index_entries(self, page: Page, body: str | None) -> list[dict]:
+        """What the search page finds on this page: a lesson's text, a module overview, the glossary entries."""
+        course = self.course
+        if page.lesson is not None:
+            return [index_entry(page.path, page.title, page.module.title, body, course.lang,
+                                "en" if "body" in page.lesson.english else None)]
+        if page.kind == "module" and page.module is not None:
+            module = page.module
+            ctx = self.context_for(page, None)
+            # Objectives are Markdown (citations, emphasis): indexed as the page shows them, not as written.
+            fragment = " ".join([html.escape(module.summary),
+                                 *(markup.render_inline(o, ctx) for o in module.objectives),
+                                 *(html.escape(lesson.title) for lesson in module.lessons)])
+            return [index_entry(page.path, module.title, "", fragment, course.lang,
+                                "en" if "summary" in module.english else None)]
+        if page.kind == "glossary":
+            label = gettext_for(course.lang)("Glossary")
+            return [index_entry(f"glossary.html#{term_id(term)}",
+                                f"{term}: {entry.expansion}" if entry.expansion else term, label,
+                                html.escape(entry.definition), course.lang,
+                                "en" if "definition" in entry.english else None)
+                    for term, entry in course.glossary.items()]
+        return []
+
+    def render_page(self, page: Page, pages, order, body: str | None, toc) -> str:
         course = self.course
         ctx = self.context_for(page, page.lesson)
         url = lambda to: relative(page.path, to)  # noqa: E731
@@ -94,32 +133,6 @@ class SiteRenderer:
             i = order.index(page)
             prev_page = order[i - 1] if i > 0 else None
             next_page = order[i + 1] if i + 1 < len(order) else None
-        body = toc = None
-        if page.lesson is not None:
-            body_ctx = self.context_for(page, page.lesson, english="body" in page.lesson.english)
-            rendered = markup.render(page.lesson.body, path=page.lesson.path, report=report, ctx=body_ctx,
-                                     audience=self.audience, medium="web", offset=page.lesson.body_line)
-            body, toc = _no_skipped_headings(rendered.html, 2), rendered.toc
-            self.search_entries.append(index_entry(page.path, page.title, page.module.title, body, course.lang,
-                                                   "en" if "body" in page.lesson.english else None))
-        elif page.kind == "module" and page.module is not None:
-            module = page.module
-            # Objectives are Markdown (citations, emphasis): indexed as the page shows them, not as written.
-            fragment = " ".join([html.escape(module.summary), *(inline(o) for o in module.objectives),
-                                 *(html.escape(lesson.title) for lesson in module.lessons)])
-            self.search_entries.append(index_entry(page.path, module.title, "", fragment, course.lang,
-                                                   "en" if "summary" in module.english else None))
-        elif page.kind == "glossary":
-            label = gettext_for(course.lang)("Glossary")
-            for term, entry in course.glossary.items():
-                title = f"{term}: {entry.expansion}" if entry.expansion else term
-                self.search_entries.append(index_entry(
-                    f"glossary.html#{term_id(term)}", title, label, html.escape(entry.definition), course.lang,
-                    "en" if "definition" in entry.english else None))
-        if page.kind == "home":
-            body = markup.render(course.home, path=course.source / "home.md", report=report,
-                                 ctx=self.context_for(page, None, english="home" in course.english),
-                                 audience=self.audience).html
         return render_template(
             self.env, f"html/{page.kind}.html", course=course, page=page, pages=pages, url=url, inline=inline,
             prev_page=prev_page, next_page=next_page, body=body, toc=toc,
