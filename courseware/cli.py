@@ -32,7 +32,8 @@ def parser() -> argparse.ArgumentParser:
     what = p.add_mutually_exclusive_group()
     what.add_argument("--html-only", action="store_true", help="build only the HTML sites")
     what.add_argument("--pdf-only", action="store_true", help="build only the PDFs")
-    p.add_argument("--module", metavar="ID", help="build only one module (its id or folder name)")
+    p.add_argument("--module", metavar="ID", help="lay out only this module's handouts (its id or folder name); "
+                   "the sites are built whole, since they link across modules")
     p.add_argument("--clean", action="store_true", help="discard the previous output and build everything afresh")
     p.add_argument("--root", type=Path, default=Path(__file__).resolve().parent.parent,
                    help="project root (default: the folder of build.py)")

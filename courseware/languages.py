@@ -246,15 +246,16 @@ def translate_all(course: Course, report) -> dict:
     return {lang: translate(course, lang, report) for lang in (course.languages or (SOURCE,))}
 
 
-def pdf_jobs(versions: dict, templates: Path, report) -> list:
-    """The PDF jobs of every language, named and marked for their language."""
+def pdf_jobs(versions: dict, templates: Path, report, only_module: str | None = None) -> list:
+    """The PDF jobs of every language, named and marked for their language; with only_module (an id or
+    folder name), only that module's handouts."""
     from .render_pdf import PdfRenderer
     segment.install_actual_text()  # before any layout: exact text for copy, search and screen readers
     jobs = []
     for lang, (course, lang_report) in versions.items():
         renderer = PdfRenderer(course, templates)
         install(renderer.env, course, lang, lang_report)
-        jobs += localize_jobs(renderer.jobs(report), course, lang, lang_report)
+        jobs += localize_jobs(renderer.jobs(report, only_module), course, lang, lang_report)
     return jobs
 
 

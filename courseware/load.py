@@ -271,7 +271,7 @@ def hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def load_course(root: Path, report: Report, only_module: str | None = None) -> Course | None:
+def load_course(root: Path, report: Report) -> Course | None:
     """Read everything under root/modules; return None when the course cannot even be assembled."""
     source = root / "modules"
     path = source / "course.yaml"
@@ -314,11 +314,6 @@ def load_course(root: Path, report: Report, only_module: str | None = None) -> C
     editions = build_editions(raw, data.get("editions"), modules, path, report)
     home = read_text(source / "home.md", report) or ""
     assessment = load_assessment(source / "assessment.yaml", report)
-    if only_module:
-        chosen = [m for m in modules if only_module in (m.id, m.folder)]
-        if not chosen:
-            return None
-        modules = chosen
     return Course(root=root, source=source, title=data["title"], subtitle=data.get("subtitle"),
                   version=data["version"], release_date=data["release_date"], publisher=data["publisher"] or "",
                   languages=languages, modules=tuple(modules), editions=editions, glossary=glossary,

@@ -69,7 +69,9 @@ def _build(root: Path, options: Options, output: Path, session: cache.Session) -
     output = output or root / "output"
     templates = TOOL_ROOT / "templates"
     report = Report(root)
-    course = load_course(root, report, options.module)
+    # The whole course, even for `--module`: links between modules, the agendas, the search index and the font
+    # subsets of the sites all need every module. `--module` only narrows the PDFs laid out.
+    course = load_course(root, report)
     result = Result(report)
     if course is None:
         return result
@@ -82,7 +84,7 @@ def _build(root: Path, options: Options, output: Path, session: cache.Session) -
     files: dict[str, bytes] = {}
     try:
         if options.pdf:
-            jobs = languages.pdf_jobs(versions, templates, report)
+            jobs = languages.pdf_jobs(versions, templates, report, only_module=options.module)
             pdfs = session.render_pdfs(jobs, [root, TOOL_ROOT], report, options.workers)
             languages.check_glyphs(jobs, pdfs, TOOL_ROOT / "fonts", report, options.workers)
             files.update({f"pdf/{name}": data for name, data in pdfs.items()})

@@ -184,11 +184,13 @@ class PdfRenderer:
         html = HTML_HREF.sub(lambda m: m.group(0) if m.group(1) in ids else "", html)
         return PdfJob(name, html, (self.templates / "pdf").resolve().as_uri() + "/", source, fit_one_page)
 
-    def jobs(self, report) -> list[PdfJob]:
+    def jobs(self, report, only_module: str | None = None) -> list[PdfJob]:
+        """Every PDF of the course; with only_module (an id or folder name), that module's handout alone."""
         course = self.course
         course_yaml = course.source.name + "/course.yaml"
-        out = [self.handout(module, report) for module in course.modules]
-        if not whole_course(course):  # `build.py --module`: the other documents need every module
+        out = [self.handout(module, report) for module in course.modules
+               if only_module in (None, module.id, module.folder)]
+        if only_module:
             return out
         out.append(self.reader(report))
         if course.assessment:
@@ -264,11 +266,6 @@ class PdfRenderer:
                                          first_session=first_session, materials=materials, materials_by_day=by_day,
                                          assessment=self.course.assessment, documents=print_list(self.course, edition),
                                          attendance_rows=ATTENDANCE_ROWS)
-
-
-def whole_course(course: Course) -> bool:
-    """False when the course was loaded for one module only (the editions then name missing modules)."""
-    return all(course.module(lesson.module_id) for edition in course.editions for lesson in edition.lessons)
 
 
 def attendance_sheets(participants) -> list[list[tuple]]:

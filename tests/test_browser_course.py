@@ -27,7 +27,7 @@ def course_site(tmp_path_factory) -> tuple[Path, object]:
     from courseware.render_html import SiteRenderer
     from courseware.validate import validate
     report = Report(ROOT)
-    course = load_course(ROOT, report, None)
+    course = load_course(ROOT, report)
     assert course is not None, report.format()
     validate(course, report)
     assert not report.errors, report.format()

@@ -115,6 +115,32 @@ def test_partial_builds_keep_the_rest(make_course, run):
     assert not (root / "output" / "pdf").exists()
 
 
+def test_one_module_build_keeps_the_whole_site_and_lays_out_its_handout(make_course, run):
+    """`--module two`: a link into another module still resolves, the site still holds every module (home
+    page, search index), and of the PDFs only module two's handout is laid out again."""
+    from conftest import MODULE_YAML
+    course_yaml = minimal_course()["modules/course.yaml"].replace("modules: [01-mod]", "modules: [01-mod, 02-two]")
+    root = make_course(minimal_course(**{
+        "modules/course.yaml": course_yaml,
+        "modules/02-two/module.yaml": MODULE_YAML.replace("id: mod", "id: two").replace("title: ", "title: Two "),
+        "modules/02-two/01-one.md": LESSON.replace("Some text.", "See [the first module](../01-mod/01-one.md).")}))
+    assert run("--root", root, "--jobs", "1")[0] == 0
+    out = root / "output"
+    home, index = (out / "html" / "index.html").read_bytes(), (out / "html/assets/search-index.js").read_bytes()
+    handout_one = (out / "pdf" / "handout-01-mod.pdf").stat().st_mtime_ns
+    (root / "modules/02-two/01-one.md").write_text(LESSON.replace("Some text.", "See [the first module]"
+                                                   "(../01-mod/01-one.md), again."), encoding="utf-8")
+    code, stdout, err = run("--root", root, "--jobs", "1", "--module", "two")
+    assert code == 0, err
+    assert (out / "html" / "index.html").read_bytes() == home  # both modules listed, as before
+    index_now = (out / "html/assets/search-index.js").read_text(encoding="utf-8")
+    assert '"url":"mod/one.html"' in index_now and index_now.encode() != index  # whole, and up to date
+    page = (out / "html" / "two" / "one.html").read_text(encoding="utf-8")
+    assert 'href="../mod/one.html">the first module</a>, again.' in page
+    assert (out / "pdf" / "handout-01-mod.pdf").stat().st_mtime_ns == handout_one  # not laid out again
+    assert "again." in "".join(p.extract_text() for p in PdfReader(out / "pdf" / "handout-02-two.pdf").pages)
+
+
 def test_writer_refuses_to_write_outside_output(tmp_path):
     (tmp_path / "output").mkdir()
     (tmp_path / "output" / "keep.txt").write_text("old")

@@ -341,7 +341,7 @@ def test_english_parts_of_a_translated_handout_are_marked_english(built):
     from courseware.problems import Report
     root, _ = built
     report = Report(root)
-    course = load_course(root, report, None)
+    course = load_course(root, report)
     versions = languages.translate_all(course, report)
     jobs = {job.name: job for job in languages.pdf_jobs(versions, ROOT / "templates", report)}
     assert not report.errors, report.format()

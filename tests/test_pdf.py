@@ -273,8 +273,8 @@ def test_a_one_module_build_lays_out_only_that_handout(make_course):
         "modules/course.yaml": course_yaml,
         "modules/02-two/module.yaml": MODULE_YAML.replace("id: mod", "id: two"),
         "modules/02-two/01-one.md": LESSON}))
-    names = lambda only: sorted(j.name for j in PdfRenderer(load_course(root, Report(root), only),
-                                                            ROOT / "templates").jobs(Report(root)))
+    names = lambda only: sorted(j.name for j in PdfRenderer(load_course(root, Report(root)),
+                                                            ROOT / "templates").jobs(Report(root), only))
     assert names("two") == ["handout-02-two.pdf"]
     whole = names(None)
     assert {"handout-01-mod.pdf", "handout-02-two.pdf", "course-reader.pdf", "facilitator-guide-short.pdf",

@@ -144,7 +144,7 @@ def test_weights_cover_every_language(tmp_path):
     from courseware.load import load_course
     from courseware.package import lesson_weights
     from courseware.problems import Report
-    course = load_course(COURSES / "tiny", Report(COURSES / "tiny"), None)
+    course = load_course(COURSES / "tiny", Report(COURSES / "tiny"))
     course = dataclasses.replace(course, languages=("en", "km"))
     page = b'<link rel="stylesheet" href="../assets/style.css"><script src="../assets/app.js"></script>'
     site = {"basics/first-steps.html": page, "km/basics/first-steps.html": page + "ខ្មែរ".encode() * 100,
@@ -195,7 +195,7 @@ def test_search_index_holds_module_overviews_and_glossary_entries_as_readers_see
         "objectives: [Learn.]", "objectives: ['Explain the **founding** of ASEAN [@charter].']")
     root = make_course(files)
     report = Report(root)
-    course = load_course(root, report, None)
+    course = load_course(root, report)
     site = SiteRenderer(course, ROOT / "templates").render_all(report)
     assert not report.errors, report.format()
     script = site["assets/search-index.js"].decode("utf-8")
@@ -219,7 +219,7 @@ def test_a_term_is_linked_once_per_section_and_spelled_out_once(make_course):
     lesson = lesson.replace("1. Step.", "1. Ask what ASEAN does, and why ASEAN matters.")
     root = make_course(minimal_course(**{"modules/01-mod/01-one.md": lesson}))
     report = Report(root)
-    site = SiteRenderer(load_course(root, report, None), ROOT / "templates").render_all(report)
+    site = SiteRenderer(load_course(root, report), ROOT / "templates").render_all(report)
     assert not report.errors, report.format()
     page = site["mod/one.html"].decode("utf-8")
     prose = page[page.index('<div class="prose">'):page.index('<section class="block key-points')]
