@@ -421,6 +421,19 @@ def test_quiz_without_javascript_is_readable_and_hides_the_answers(site, open_pa
     assert page.locator("button.choice").count() == 0
 
 
+def test_progress_page_without_javascript_shows_no_dead_controls(site, open_page):
+    """Without JavaScript the name box and the print, save and clear buttons would do nothing: they are not shown,
+    and the page says why there is no record."""
+    page = open_page(site / "progress.html", java_script_enabled=False)
+    controls = page.evaluate("Array.from(document.querySelectorAll('main button, main input')).filter(e => e.offsetParent)"
+                             ".map(e => e.id || e.textContent)")
+    assert controls == []
+    assert "JavaScript is turned off" in page.locator("main").inner_text()
+    assert page.locator(".progress-table").first.is_visible(), "the list of lessons still reads"
+    page = open_page(site / "progress.html")
+    assert page.locator("#progress-name").is_visible() and page.locator("#progress-export").is_visible()
+
+
 # --- Progress ---------------------------------------------------------------------------------------
 
 def test_progress_survives_a_reload_and_shows_everywhere(site, open_page):
