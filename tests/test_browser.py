@@ -288,6 +288,20 @@ def test_search_as_you_type_and_no_results(site, open_page):
     page.wait_for_function("document.querySelectorAll('.search-result').length == 0")
 
 
+def test_search_lists_every_result_it_counts(site, tmp_path, open_page):
+    """A word found on 60 pages: the page says 60 results and lists 60 (it once said 76 and listed 50)."""
+    import shutil
+    from courseware.search import index_entry, index_script
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    entries = [index_entry(f"basics/page-{n}.html", f"Page {n}", "The basics", "<p>Migrant workers and ASEAN.</p>", "en")
+               for n in range(60)]
+    (copy / "assets" / "search-index.js").write_bytes(index_script(entries, "en"))
+    page = open_page((copy / "search.html").as_uri() + "?q=migrant")
+    assert page.locator(".search-count").inner_text() == "60 results for migrant"
+    assert page.locator(".search-result").count() == 60
+
+
 def test_search_in_a_language_written_without_spaces(site, tmp_path, open_page):
     """Thai text is segmented at build time (ICU) and the query in the browser (Intl.Segmenter)."""
     pytest.importorskip("icu", reason="PyICU segments Thai at build time")
