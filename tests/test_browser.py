@@ -187,6 +187,30 @@ def test_no_horizontal_scroll_on_a_phone(site, built, open_page, width):
     assert no_horizontal_scroll(page)
 
 
+ENLARGE_TEXT = "document.documentElement.style.fontSize = '200%'"
+
+
+@pytest.mark.parametrize("path", ["basics/first-steps.html", "agenda-one-day.html", "progress.html"])
+def test_text_enlarged_to_200_percent_reflows_on_a_phone(site, open_page, path):
+    """WCAG 1.4.4 and 1.4.10: at 360 px with the text twice as big, nothing runs off the side, and a table too
+    wide for the screen scrolls inside itself, not the page."""
+    page = open_page(site / "basics/first-steps.html")  # a visit, so the progress page shows a date
+    page.goto((site / path).as_uri())
+    page.evaluate(ENLARGE_TEXT)
+    assert no_horizontal_scroll(page), f"{path} scrolls sideways with the text at 200 %"
+    spills = page.evaluate("""() => Array.from(document.querySelectorAll('main *')).filter(e => {
+        const r = e.getBoundingClientRect(), box = (e.closest('.table-scroll, .prose table') || document.documentElement);
+        return r.width && !e.closest('.table-scroll, .prose table, .visually-hidden') && r.right > box.clientWidth + 1;
+    }).map(e => e.tagName + ': ' + e.textContent.trim().slice(0, 30))""")
+    assert not spills, f"runs past the right edge: {spills}"
+    for meta in page.locator(".block-meta").all():  # an activity's time, group and materials stay in its box
+        block = meta.evaluate("m => m.closest('.block').getBoundingClientRect().right")
+        assert max(dd.bounding_box()["x"] + dd.bounding_box()["width"] for dd in meta.locator("dd").all()) <= block
+    for table in page.locator(".progress-table").all():
+        title, whole = table.evaluate("t => [t.querySelector('th[scope=row]').clientWidth, t.clientWidth]")
+        assert title >= whole / 3, f"the lesson titles get {title} of {whole} px"
+
+
 def test_reading_column_and_outline_on_a_desktop(site, open_page):
     page = open_page(site / "basics/second-steps.html", width=1280, height=900)
     width = page.evaluate("document.querySelector('.prose p').getBoundingClientRect().width")
