@@ -211,6 +211,19 @@ def test_text_enlarged_to_200_percent_reflows_on_a_phone(site, open_page, path):
         assert title >= whole / 3, f"the lesson titles get {title} of {whole} px"
 
 
+@pytest.mark.parametrize("width", [320, 1280])
+def test_activity_details_sit_beside_their_labels(site, open_page, width):
+    """At ordinary text size an activity's time, group and materials read as a two-column list: each value on
+    its label's line, all values lined up (with enlarged text they go under their labels: the test above)."""
+    page = open_page(site / "basics/first-steps.html", width=width)
+    rows = page.locator(".block-meta").first.evaluate("""m => Array.from(m.children).map(c => {
+        const r = c.getBoundingClientRect(); return [c.tagName, Math.round(r.top), Math.round(r.left)]; })""")
+    labels, values = rows[0::2], rows[1::2]
+    assert [r[0] for r in labels] == ["DT"] * len(labels) and len(values) == len(labels) >= 2
+    assert all(dd[1] == dt[1] for dt, dd in zip(labels, values)), rows
+    assert len({dd[2] for dd in values}) == 1 and values[0][2] > labels[0][2], rows
+
+
 def test_reading_column_and_outline_on_a_desktop(site, open_page):
     page = open_page(site / "basics/second-steps.html", width=1280, height=900)
     width = page.evaluate("document.querySelector('.prose p').getBoundingClientRect().width")
