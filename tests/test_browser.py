@@ -187,6 +187,43 @@ def test_no_horizontal_scroll_on_a_phone(site, built, open_page, width):
     assert no_horizontal_scroll(page)
 
 
+ENLARGE_TEXT = "document.documentElement.style.fontSize = '200%'"
+
+
+@pytest.mark.parametrize("path", ["basics/first-steps.html", "agenda-one-day.html", "progress.html"])
+def test_text_enlarged_to_200_percent_reflows_on_a_phone(site, open_page, path):
+    """WCAG 1.4.4 and 1.4.10: at 360 px with the text twice as big, nothing runs off the side, and a table too
+    wide for the screen scrolls inside itself, not the page."""
+    page = open_page(site / "basics/first-steps.html")  # a visit, so the progress page shows a date
+    page.goto((site / path).as_uri())
+    page.evaluate(ENLARGE_TEXT)
+    assert no_horizontal_scroll(page), f"{path} scrolls sideways with the text at 200 %"
+    spills = page.evaluate("""() => Array.from(document.querySelectorAll('main *')).filter(e => {
+        const r = e.getBoundingClientRect(), box = (e.closest('.table-scroll, .prose table') || document.documentElement);
+        return r.width && !e.closest('.table-scroll, .prose table, .visually-hidden') && r.right > box.clientWidth + 1;
+    }).map(e => e.tagName + ': ' + e.textContent.trim().slice(0, 30))""")
+    assert not spills, f"runs past the right edge: {spills}"
+    for meta in page.locator(".block-meta").all():  # an activity's time, group and materials stay in its box
+        block = meta.evaluate("m => m.closest('.block').getBoundingClientRect().right")
+        assert max(dd.bounding_box()["x"] + dd.bounding_box()["width"] for dd in meta.locator("dd").all()) <= block
+    for table in page.locator(".progress-table").all():
+        title, whole = table.evaluate("t => [t.querySelector('th[scope=row]').clientWidth, t.clientWidth]")
+        assert title >= whole / 3, f"the lesson titles get {title} of {whole} px"
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_activity_details_sit_beside_their_labels(site, open_page, width):
+    """At ordinary text size an activity's time, group and materials read as a two-column list: each value on
+    its label's line, all values lined up (with enlarged text they go under their labels: the test above)."""
+    page = open_page(site / "basics/first-steps.html", width=width)
+    rows = page.locator(".block-meta").first.evaluate("""m => Array.from(m.children).map(c => {
+        const r = c.getBoundingClientRect(); return [c.tagName, Math.round(r.top), Math.round(r.left)]; })""")
+    labels, values = rows[0::2], rows[1::2]
+    assert [r[0] for r in labels] == ["DT"] * len(labels) and len(values) == len(labels) >= 2
+    assert all(dd[1] == dt[1] for dt, dd in zip(labels, values)), rows
+    assert len({dd[2] for dd in values}) == 1 and values[0][2] > labels[0][2], rows
+
+
 def test_reading_column_and_outline_on_a_desktop(site, open_page):
     page = open_page(site / "basics/second-steps.html", width=1280, height=900)
     width = page.evaluate("document.querySelector('.prose p').getBoundingClientRect().width")
@@ -286,6 +323,20 @@ def test_search_as_you_type_and_no_results(site, open_page):
     assert page.locator(".search-result mark").count() >= 1
     page.fill("#search-page-q", "MOU zzzzunknownword")
     page.wait_for_function("document.querySelectorAll('.search-result').length == 0")
+
+
+def test_search_lists_every_result_it_counts(site, tmp_path, open_page):
+    """A word found on 60 pages: the page says 60 results and lists 60 (it once said 76 and listed 50)."""
+    import shutil
+    from courseware.search import index_entry, index_script
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    entries = [index_entry(f"basics/page-{n}.html", f"Page {n}", "The basics", "<p>Migrant workers and ASEAN.</p>", "en")
+               for n in range(60)]
+    (copy / "assets" / "search-index.js").write_bytes(index_script(entries, "en"))
+    page = open_page((copy / "search.html").as_uri() + "?q=migrant")
+    assert page.locator(".search-count").inner_text() == "60 results for migrant"
+    assert page.locator(".search-result").count() == 60
 
 
 def test_search_in_a_language_written_without_spaces(site, tmp_path, open_page):
@@ -419,6 +470,19 @@ def test_quiz_without_javascript_is_readable_and_hides_the_answers(site, open_pa
         assert answer_text not in text
     assert page.locator(".quiz-choice.correct, .answer-mark").count() == 0
     assert page.locator("button.choice").count() == 0
+
+
+def test_progress_page_without_javascript_shows_no_dead_controls(site, open_page):
+    """Without JavaScript the name box and the print, save and clear buttons would do nothing: they are not shown,
+    and the page says why there is no record."""
+    page = open_page(site / "progress.html", java_script_enabled=False)
+    controls = page.evaluate("Array.from(document.querySelectorAll('main button, main input')).filter(e => e.offsetParent)"
+                             ".map(e => e.id || e.textContent)")
+    assert controls == []
+    assert "JavaScript is turned off" in page.locator("main").inner_text()
+    assert page.locator(".progress-table").first.is_visible(), "the list of lessons still reads"
+    page = open_page(site / "progress.html")
+    assert page.locator("#progress-name").is_visible() and page.locator("#progress-export").is_visible()
 
 
 # --- Progress ---------------------------------------------------------------------------------------

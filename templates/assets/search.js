@@ -97,7 +97,7 @@
     }
     if (hits.length) {
       html += "<ol class=\"search-results\">";
-      hits.slice(0, 50).forEach(function (h) {
+      hits.forEach(function (h) {  // every result the count announces (it said 76 and listed 50)
         var mark = h.page.lang ? " lang=\"" + esc(h.page.lang) + "\"" : "";  // English shown on a translated site
         html += "<li class=\"search-result\"><a href=\"" + esc(h.page.url) + "\"" + mark + ">" + esc(h.page.title) + "</a>" +
           "<span class=\"meta\">" + esc(h.page.module || "") + "</span><p" + mark + ">" + snippet(h.page.text, terms) + "</p></li>";
