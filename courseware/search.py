@@ -16,6 +16,9 @@ BLOCK_TAGS = re.compile(r"</?(?:p|li|ol|ul|dl|dt|dd|h[1-6]|div|section|aside|hea
 TAGS = re.compile(r"<[^>]+>")  # inline tags: removed without a space, so "(<a>ASEAN</a>)" reads "(ASEAN)"
 SPACE = re.compile(r"\s+")
 DROP = re.compile(r"<(script|style)\b.*?</\1>", re.S)
+# A heading that ends without punctuation would run into the paragraph after it in a snippet ("… labour When
+# ASEAN …"): it is closed with a middle dot, which reads the same in every script.
+HEADING_END = re.compile(r"(?<![.?!:;।។။])(\s*)(</h[1-6]>)", re.I)
 
 # Languages written without spaces between words: their text needs a dictionary-based word segmenter.
 UNSPACED = frozenset({"th", "km", "my", "lo", "zh", "ja", "bo"})
@@ -23,7 +26,8 @@ UNSPACED = frozenset({"th", "km", "my", "lo", "zh", "ja", "bo"})
 
 def plain_text(fragment: str) -> str:
     """The readable text of an HTML fragment, on one line (scripts such as quiz data dropped)."""
-    return SPACE.sub(" ", html.unescape(TAGS.sub("", BLOCK_TAGS.sub(" ", DROP.sub(" ", fragment))))).strip()
+    fragment = HEADING_END.sub(r"\1 ·\2", DROP.sub(" ", fragment))
+    return SPACE.sub(" ", html.unescape(TAGS.sub("", BLOCK_TAGS.sub(" ", fragment)))).strip()
 
 
 def index_entry(url: str, title: str, module: str, fragment: str, lang: str, text_lang: str | None = None) -> dict:

@@ -164,6 +164,9 @@ def test_plain_text_keeps_words_whole():
     assert plain_text('<p>An “<a href="#">ASEAN</a> instrument” (<abbr><a>ACMW</a></abbr>).</p><p>Next</p>') == \
         "An “ASEAN instrument” (ACMW). Next"
     assert plain_text("<li>one</li><li>two<br>three</li>") == "one two three"
+    # A heading does not run into the next paragraph in a snippet; one that ends with punctuation is left be.
+    assert plain_text('<h2 id="a">“Skilled <em>labour</em>”</h2><p>When ASEAN</p><h3>Why?</h3><p>So.</p>') == \
+        "“Skilled labour” · When ASEAN Why? So."
 
 
 def test_index_script_is_a_safe_classic_script():
