@@ -98,7 +98,7 @@ def load_module(source: Path, folder: str, number: int, languages, report: Repor
     if not data or any(data.get(k) is None for k in ("id", "title", "lessons")):
         return None
     lessons, seen = [], {}
-    listed = set()
+    listed, unreadable = set(), set()
     for i, name in enumerate(data["lessons"]):
         lpos = raw["lessons"].line_of(i) if hasattr(raw.get("lessons"), "line_of") else raw.pos
         lesson_path = directory / name
@@ -109,7 +109,8 @@ def load_module(source: Path, folder: str, number: int, languages, report: Repor
                          f"{did_you_mean(name, candidates)}", "missing-file")
             continue
         lesson = load_lesson(lesson_path, data["id"], report)
-        if lesson is None:
+        if lesson is None:  # its errors are reported; an agenda naming it need not add one
+            unreadable.add(f"{data['id']}/{NUMBER_PREFIX.sub('', lesson_path.stem)}")
             continue
         if lesson.id in seen:
             report.error(lesson_path, 1, 1, f"duplicate lesson id '{lesson.id}' (also {seen[lesson.id].name})",
@@ -122,7 +123,8 @@ def load_module(source: Path, folder: str, number: int, languages, report: Repor
             report.error(md_file, 1, 1, f"lesson file is not listed in {folder}/module.yaml 'lessons'",
                          "unlisted-lesson")
     return Module(id=data["id"], folder=folder, path=path, title=data["title"], summary=data["summary"] or "",
-                  objectives=tuple(data["objectives"] or ()), lessons=tuple(lessons), number=number)
+                  objectives=tuple(data["objectives"] or ()), lessons=tuple(lessons), number=number,
+                  unreadable=frozenset(unreadable))
 
 
 def _is_translation(path: Path, languages) -> bool:
@@ -197,6 +199,7 @@ def load_assessment(path: Path, report: Report) -> Assessment | None:
 
 def build_editions(raw_course, editions_data, modules, path: Path, report: Report) -> tuple[Edition, ...]:
     lessons = {lesson.key: lesson for m in modules for lesson in m.lessons}
+    unreadable = set().union(*(m.unreadable for m in modules))  # errors of their own already reported
     out, seen = [], set()
     raw_editions = raw_course.get("editions") or []
     for ei, ed in enumerate(editions_data or []):
@@ -224,6 +227,8 @@ def build_editions(raw_course, editions_data, modules, path: Path, report: Repor
                 lesson = None
                 if kind == "lesson":
                     lesson = lessons.get(s["lesson"])
+                    if lesson is None and s["lesson"] in unreadable:
+                        continue
                     if lesson is None:
                         vpos = raw_s.value_line_of("lesson")
                         report.error(path, vpos[0], vpos[1], f"session names unknown lesson '{s['lesson']}' "
@@ -255,6 +260,8 @@ def build_editions(raw_course, editions_data, modules, path: Path, report: Repor
         in_agenda = {s.lesson.key for d in days for s in d.sessions if s.lesson}
         for i, ref in enumerate(ed.get("self_study") or []):
             ipos = raw_ed["self_study"].line_of(i) if hasattr(raw_ed.get("self_study"), "line_of") else raw_ed.pos
+            if ref in unreadable:
+                continue
             if ref not in lessons:
                 report.error(path, ipos[0], ipos[1], f"self_study names unknown lesson '{ref}'"
                              f"{did_you_mean(ref, lessons)}", "unknown-lesson")

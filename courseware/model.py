@@ -68,6 +68,7 @@ class Module:
     lessons: tuple[Lesson, ...]
     number: int
     english: frozenset = frozenset()  # fields shown in English on a translated site (see translations.py)
+    unreadable: frozenset = frozenset()  # keys of listed lessons left out for errors of their own
 
     @property
     def minutes(self) -> int:

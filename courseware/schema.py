@@ -78,6 +78,9 @@ class Schema:
             f = self.fields[key]
             vpos = data.value_line_of(key) if isinstance(data, Map) else pos
             out[key] = check_type(value, f.type, report, path, f"{prefix}{key}" if prefix else key, vpos)
+            if f.required and out[key] == [] and value == []:  # `objectives: []` states nothing
+                report.error(path, vpos[0], vpos[1], f"{prefix}{key}: expected at least one item ({f.description}), "
+                             "found an empty list", "missing-field")
         present = [name for name in self.one_of if name in data]
         if self.one_of and len(present) != 1:
             names = ", ".join(f"'{n}'" for n in self.one_of)

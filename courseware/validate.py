@@ -180,6 +180,8 @@ def check_traceable_facts(lesson: Lesson, report: Report) -> None:
 
 def check_objectives(lesson: Lesson, text: str, state, report: Report) -> None:
     count = len(lesson.objectives)
+    if not count:  # the lesson's missing objectives are reported; each check would only repeat it
+        return
     for number, line in sorted(state.checks.items(), key=lambda kv: (kv[1], kv[0])):
         if not 1 <= number <= count:
             report.error(lesson.path, line, 1, f"checks: objective {number} does not exist (the lesson has "

@@ -80,6 +80,9 @@ CASES = [
      "(did you mean 'minutes'?)", "[unknown-field]"),
     ("unclosed block", {"modules/01-mod/01-one.md": LESSON.rstrip().removesuffix("///") + "\n"},
      "modules/01-mod/01-one.md:15:1: error: block 'activity' is never closed", "[unclosed-block]"),
+    ("empty objectives", {"modules/01-mod/01-one.md": LESSON.replace("  - Learn one thing.\n", "").replace(
+        "objectives:", "objectives: []")},
+     "modules/01-mod/01-one.md:5:13: error: objectives: expected at least one item", "[missing-field]"),
 ]
 
 
@@ -181,3 +184,17 @@ def test_self_study_lessons_are_checked(make_course, run):
     course = COURSE_YAML + "    self_study: [mod/one]\n"
     code, text = check(make_course, run, **{"modules/course.yaml": course})
     assert "self_study lesson 'mod/one' is also in the agenda of 'short' [duplicate-id]" in text
+
+
+@pytest.mark.parametrize("broken, own_error", [
+    ("---\ntitle: Lesson one\n", "modules/01-mod/01-one.md:1:1: error: expected front matter"),
+    (LESSON.replace("objectives:", "objectivs:"), "modules/01-mod/01-one.md:5:1: error: unknown field 'objectivs'"),
+], ids=["unreadable", "objectives misspelt"])
+def test_a_broken_lesson_reports_its_own_error_only(make_course, run, broken, own_error):
+    """A lesson that cannot be read, or lost its objectives to a typo, is reported once: the agenda that names
+    it and the activities that check its objectives add no errors of their own."""
+    exit_code, text = check(make_course, run, **{"modules/01-mod/01-one.md": broken})
+    assert exit_code == 1, text
+    errors = [line for line in text.splitlines() if ": error: " in line]
+    assert any(line.startswith(own_error) for line in errors), text
+    assert not [line for line in errors if line.endswith(("[unknown-lesson]", "[bad-check]"))], text
