@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from . import schema
+from .i18n import SUPPORTED
 from .model import (Assessment, Choice, Course, Day, Edition, GlossaryEntry, Lesson, Module, Question,
                     Reference, Session)
 from .problems import Report, did_you_mean
@@ -129,16 +130,21 @@ def load_module(source: Path, folder: str, number: int, languages, report: Repor
 
 def _is_translation(path: Path, languages) -> bool:
     m = LANG_SUFFIX.search(path.name)
-    return bool(m and m.group(1) in set(languages) | {"en", "km", "my", "th", "vi"})
+    return bool(m and m.group(1) in set(languages) | set(SUPPORTED))
 
 
-def load_glossary(paths, report: Report) -> dict:
+def load_glossary(paths, report: Report, unreadable: set | None = None) -> dict:
+    """The glossary entries of all `paths`; "glossary" is added to `unreadable` if a file cannot be read."""
     glossary: dict = {}
     for path in paths:
         raw = read_yaml(path, report, required=False)
         if raw is None:
+            if path.exists() and unreadable is not None:
+                unreadable.add("glossary")
             continue
         entries = schema.check_type(raw, schema.ListOf(schema.GLOSSARY_ENTRY), report, path, "glossary", (1, 1))
+        if entries is None and unreadable is not None:
+            unreadable.add("glossary")
         for i, e in enumerate(entries or []):
             if not e or not e.get("term") or not e.get("definition"):
                 continue
@@ -152,13 +158,18 @@ def load_glossary(paths, report: Report) -> dict:
     return dict(sorted(glossary.items(), key=lambda kv: kv[0].lower()))
 
 
-def load_references(paths, report: Report) -> dict:
+def load_references(paths, report: Report, unreadable: set | None = None) -> dict:
+    """The references of all `paths`; "references" is added to `unreadable` if a file cannot be read."""
     refs: dict = {}
     for path in paths:
         raw = read_yaml(path, report, required=False)
         if raw is None:
+            if path.exists() and unreadable is not None:
+                unreadable.add("references")
             continue
         entries = schema.check_type(raw, schema.ListOf(schema.REFERENCE), report, path, "references", (1, 1))
+        if entries is None and unreadable is not None:
+            unreadable.add("references")
         for i, r in enumerate(entries or []):
             if not r or any(r.get(k) is None for k in ("id", "author", "title", "year")):
                 continue
@@ -293,6 +304,15 @@ def load_course(root: Path, report: Report) -> Course | None:
         p = raw.value_line_of("languages")
         report.error(path, p[0], p[1], f"languages: English ('en') must come first; found '{languages[0]}'",
                      "languages")
+    raw_languages = raw["languages"]
+    for i, lang in enumerate(languages):
+        p = raw_languages.line_of(i) if hasattr(raw_languages, "line_of") else raw.value_line_of("languages")
+        if lang not in SUPPORTED:
+            report.error(path, p[0], p[1], f"languages[{i + 1}]: expected one of {', '.join(SUPPORTED)} (the languages "
+                         f"with interface translations and fonts), found '{lang}'{did_you_mean(lang, SUPPORTED)}",
+                         "languages")
+        elif lang in languages[:i]:
+            report.error(path, p[0], p[1], f"languages[{i + 1}]: '{lang}' is listed twice", "languages")
     modules, seen_ids = [], {}
     for i, folder in enumerate(data["modules"]):
         mpos = raw["modules"].line_of(i)
@@ -311,9 +331,11 @@ def load_course(root: Path, report: Report) -> Course | None:
             report.error(d / "module.yaml", 1, 1, f"module folder '{d.name}' is not listed in course.yaml 'modules'",
                          "unlisted-module")
     module_folders = [source / m.folder for m in modules]
-    glossary = load_glossary([source / "glossary.yaml"] + [d / "glossary.yaml" for d in module_folders], report)
+    unreadable: set = set()
+    glossary = load_glossary([source / "glossary.yaml"] + [d / "glossary.yaml" for d in module_folders], report,
+                             unreadable)
     references = load_references([source / "references.yaml"] + [d / "references.yaml" for d in module_folders],
-                                 report)
+                                 report, unreadable)
     if not (source / "glossary.yaml").exists():
         report.error(source / "glossary.yaml", 1, 1, "missing file: the course glossary", "missing-file")
     if not (source / "references.yaml").exists():
@@ -324,4 +346,4 @@ def load_course(root: Path, report: Report) -> Course | None:
     return Course(root=root, source=source, title=data["title"], subtitle=data.get("subtitle"),
                   version=data["version"], release_date=data["release_date"], publisher=data["publisher"] or "",
                   languages=languages, modules=tuple(modules), editions=editions, glossary=glossary,
-                  references=references, home=home, assessment=assessment)
+                  references=references, home=home, assessment=assessment, unreadable=frozenset(unreadable))

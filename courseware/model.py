@@ -163,6 +163,9 @@ class Course:
     lang: str = "en"  # the language this Course is written in (see courseware/translations.py)
     english: frozenset = frozenset()  # fields shown in English on a translated site (see translations.py)
     original: "Course | None" = field(default=None, hash=False, compare=False, repr=False)  # the English course
+    # "glossary" and/or "references" when one of their files could not be read (its error is reported): the
+    # checks of terms or citations against them are skipped, as every use would be reported as unknown.
+    unreadable: frozenset = frozenset()
 
     @property
     def lessons(self) -> list[Lesson]:

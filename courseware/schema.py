@@ -109,7 +109,7 @@ def check_type(value, spec, report, path, where, pos):
         return spec.validate(value, report, path, where, pos)
     if isinstance(spec, ListOf):
         if not isinstance(value, list):
-            return bad(f"a list of {spec.schema.name} entries")
+            return bad(f"a list, one {spec.schema.name} per '- ' item")
         items = []
         for i, item in enumerate(value):
             ipos = value.line_of(i) if isinstance(value, Seq) else pos

@@ -43,6 +43,14 @@ class DuplicateKey(Exception):
         self.key, self.pos = key, pos
 
 
+class BadDate(Exception):
+    """A value written like a date that is not one (2026-13-45): PyYAML raises a bare ValueError."""
+
+    def __init__(self, text, reason, pos):
+        super().__init__(text)
+        self.text, self.reason, self.pos = text, reason, pos
+
+
 def _pos(node, offset: int) -> tuple[int, int]:
     return (node.start_mark.line + 1 + offset, node.start_mark.column + 1)
 
@@ -72,6 +80,13 @@ def make_loader(offset: int = 0):
         result.item_pos = [_pos(child, offset) for child in node.value]
         return result
 
+    def construct_timestamp(loader, node):
+        try:
+            return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+        except ValueError as exc:
+            raise BadDate(node.value, str(exc), _pos(node, offset)) from None
+
+    Loader.add_constructor("tag:yaml.org,2002:timestamp", construct_timestamp)
     Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
     Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, construct_sequence)
     return Loader
@@ -89,6 +104,9 @@ def load(text: str, offset: int = 0):
         return yaml.load(text, Loader=make_loader(offset))  # noqa: S506 - SafeLoader subclass
     except DuplicateKey as exc:
         raise YAMLProblem(f"duplicate key '{exc.key}'", *exc.pos) from None
+    except BadDate as exc:
+        raise YAMLProblem(f"expected a date as YYYY-MM-DD, found '{exc.text}', which is not a date ({exc.reason})",
+                          *exc.pos) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + offset) if mark else 1 + offset

@@ -80,6 +80,11 @@ CASES = [
      "(did you mean 'minutes'?)", "[unknown-field]"),
     ("unclosed block", {"modules/01-mod/01-one.md": LESSON.rstrip().removesuffix("///") + "\n"},
      "modules/01-mod/01-one.md:15:1: error: block 'activity' is never closed", "[unclosed-block]"),
+    ("not a date", {"modules/course.yaml": COURSE_YAML.replace("release_date: 2026-01-15", "release_date: 2026-13-45")},
+     "modules/course.yaml:3:15: error: expected a date as YYYY-MM-DD, found '2026-13-45', which is not a date",
+     "[yaml-syntax]"),
+    ("unknown language", {"modules/course.yaml": COURSE_YAML.replace("languages: [en]", "languages: [en, kh]")},
+     "modules/course.yaml:5:17: error: languages[2]: expected one of en, km, my, th, vi", "[languages]"),
     ("empty objectives", {"modules/01-mod/01-one.md": LESSON.replace("  - Learn one thing.\n", "").replace(
         "objectives:", "objectives: []")},
      "modules/01-mod/01-one.md:5:13: error: objectives: expected at least one item", "[missing-field]"),
@@ -198,3 +203,15 @@ def test_a_broken_lesson_reports_its_own_error_only(make_course, run, broken, ow
     errors = [line for line in text.splitlines() if ": error: " in line]
     assert any(line.startswith(own_error) for line in errors), text
     assert not [line for line in errors if line.endswith(("[unknown-lesson]", "[bad-check]"))], text
+
+
+@pytest.mark.parametrize("name", ["glossary.yaml", "references.yaml"])
+def test_an_unreadable_glossary_or_reference_list_is_one_error(make_course, run, name):
+    """A tab in glossary.yaml is one YAML error, not one 'not in the glossary' error per term in the course."""
+    files = minimal_course()
+    files["modules/01-mod/01-one.md"] = LESSON.replace("Some text.", "ASEAN met [@charter]. ASEAN again [@charter].")
+    files[f"modules/{name}"] += "\t- oops\n"
+    exit_code, text = check(make_course, run, **files)
+    assert exit_code == 1, text
+    errors = [line for line in text.splitlines() if ": error: " in line]
+    assert len(errors) == 1 and errors[0].startswith(f"modules/{name}:") and "[yaml-syntax]" in errors[0], text
