@@ -156,13 +156,20 @@ class LinePreprocessor(Preprocessor):
                                  f"(allowed there: {allowed})", "nesting")
                 stack.append((name, length, number))
                 out.append(f"    _line: {number}")
-                keys = {}
+                keys, option_text = {}, []
                 for later, text in enumerate(lines[index + 1:], number + 1):
                     if not text.startswith("    ") or not text.strip():
                         break
+                    option_text.append(text[4:])
                     if km := re.match(r"^ {4}([\w-]+)\s*:", text):
                         keys.setdefault(km.group(1), later)
                 self.state.option_lines[number] = keys
+                # Options that are not YAML make PyMdown drop the block silently (its text shown as prose).
+                try:
+                    load_yaml("\n".join(option_text), offset=number)
+                except YAMLProblem as exc:
+                    report.error(path, exc.line, exc.col + 4, f"'{name}' block options: {exc.message}",
+                                 "yaml-syntax")
                 continue
             scan = CODE_SPAN.sub(lambda s: " " * len(s.group(0)), line)
             if h := RAW_HTML.search(scan):

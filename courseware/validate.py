@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from xml.etree import ElementTree
+
+from PIL import Image, UnidentifiedImageError
 
 from . import markup
 from .load import FRONT
@@ -71,6 +74,32 @@ def check_citations(path: Path, text: str, references: dict, report: Report, fir
     return used
 
 
+IMAGE_BUDGET = 500_000  # bytes; a warning above it
+IMAGE_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}  # what browsers and WeasyPrint both draw, with SVG
+
+
+def image_problem(path: Path) -> str | None:
+    """What is wrong with an image file that browsers or WeasyPrint could not draw, or None."""
+    if path.suffix.lower() == ".svg":
+        try:
+            root = ElementTree.parse(path).getroot()
+        except (ElementTree.ParseError, OSError) as exc:
+            return f"expected an SVG drawing, found a file that is not valid XML ({exc})"
+        return None if root.tag.rpartition("}")[2] == "svg" else \
+            f"expected an SVG drawing, found an XML document of <{root.tag.rpartition('}')[2]}>"
+    try:
+        with Image.open(path) as img:
+            kind = img.format
+            img.verify()
+    except UnidentifiedImageError:
+        return "expected a PNG, JPEG, GIF, WebP or SVG image, found a file that is not an image"
+    except (OSError, SyntaxError, ValueError) as exc:
+        return f"expected a PNG, JPEG, GIF, WebP or SVG image, found a damaged one ({exc})"
+    if kind not in IMAGE_FORMATS:
+        return f"expected a PNG, JPEG, GIF, WebP or SVG image, found {kind}"
+    return None
+
+
 def check_links(lesson: Lesson, anchors: dict, by_path: dict, report: Report) -> None:
     """Check links to lessons and anchors, and images (file present, alt text given)."""
     directory = lesson.path.parent
@@ -91,6 +120,12 @@ def check_links(lesson: Lesson, anchors: dict, by_path: dict, report: Report) ->
                     report.error(lesson.path, number, col, f"image '{target}' does not exist", "missing-image")
                 elif lesson.path.parents[1].resolve() not in image.parents:
                     report.error(lesson.path, number, col, f"image '{target}' is outside modules/", "unsafe-path")
+                elif problem := image_problem(image):
+                    report.error(lesson.path, number, col, f"image '{target}': {problem}", "bad-image")
+                elif (size := image.stat().st_size) > IMAGE_BUDGET:
+                    report.warning(lesson.path, number, col, f"image '{target}' is {size / 1e6:.1f} MB: trainees "
+                                   f"read on phones, and the single-file module carries it inline; keep images "
+                                   f"under {IMAGE_BUDGET // 1000} KB (about 1600 px wide, compressed)", "image-size")
                 continue
             if not target or URL.match(target):
                 continue

@@ -85,6 +85,12 @@ CASES = [
      "[yaml-syntax]"),
     ("unknown language", {"modules/course.yaml": COURSE_YAML.replace("languages: [en]", "languages: [en, kh]")},
      "modules/course.yaml:5:17: error: languages[2]: expected one of en, km, my, th, vi", "[languages]"),
+    ("not an image", {"modules/01-mod/01-one.md": LESSON.replace("Some text.", "![A map](images/map.png)"),
+                      "modules/01-mod/images/map.png": b"<html>not a picture</html>"},
+     "modules/01-mod/01-one.md:13:1: error: image 'images/map.png': expected a PNG, JPEG, GIF, WebP or SVG image, "
+     "found a file that is not an image", "[bad-image]"),
+    ("block options not YAML", {"modules/01-mod/01-one.md": LESSON.replace("    minutes: 10", "    minutes: [10")},
+     "modules/01-mod/01-one.md:17:", "[yaml-syntax]"),
     ("empty objectives", {"modules/01-mod/01-one.md": LESSON.replace("  - Learn one thing.\n", "").replace(
         "objectives:", "objectives: []")},
      "modules/01-mod/01-one.md:5:13: error: objectives: expected at least one item", "[missing-field]"),
@@ -215,3 +221,19 @@ def test_an_unreadable_glossary_or_reference_list_is_one_error(make_course, run,
     assert exit_code == 1, text
     errors = [line for line in text.splitlines() if ": error: " in line]
     assert len(errors) == 1 and errors[0].startswith(f"modules/{name}:") and "[yaml-syntax]" in errors[0], text
+
+
+def test_a_heavy_image_is_a_warning(make_course, run):
+    """A real PNG of over 500 KB builds, with a warning that names its size."""
+    import io
+    import os
+
+    from PIL import Image
+    data = io.BytesIO()
+    Image.frombytes("RGB", (500, 500), os.urandom(500 * 500 * 3)).save(data, "PNG")  # noise: no compression
+    code, text = check(make_course, run, **{
+        "modules/01-mod/01-one.md": LESSON.replace("Some text.", "![A photo](images/photo.png)"),
+        "modules/01-mod/images/photo.png": data.getvalue()})
+    assert code == 0, text
+    assert "modules/01-mod/01-one.md:13:1: warning: image 'images/photo.png' is 0.8 MB" in text, text
+    assert text.rstrip().endswith("check passed: 0 errors, 1 warning in 1 file"), text
