@@ -208,9 +208,29 @@ def load_assessment(path: Path, report: Report) -> Assessment | None:
                       tuple(ev["ratings"] or ()), tuple(ev["open_questions"] or ()))
 
 
-def build_editions(raw_course, editions_data, modules, path: Path, report: Report) -> tuple[Edition, ...]:
+def _lesson_refs(editions_data) -> set:
+    """Every 'module-id/lesson-id' the editions name, in agendas and self-study lists."""
+    refs = set()
+    for ed in editions_data or []:
+        if not isinstance(ed, dict):
+            continue
+        refs.update(r for r in ed.get("self_study") or [] if isinstance(r, str))
+        for day in ed.get("days") or []:
+            for s in (day or {}).get("sessions") or [] if isinstance(day, dict) else []:
+                if isinstance(s, dict) and isinstance(s.get("lesson"), str):
+                    refs.add(s["lesson"])
+    return refs
+
+
+def build_editions(raw_course, editions_data, modules, path: Path, report: Report,
+                   lost_module: bool = False) -> tuple[Edition, ...]:
+    """The editions; lost_module: a module could not be read (its error is reported), so a lesson of a module
+    not among `modules` is not reported as unknown too."""
     lessons = {lesson.key: lesson for m in modules for lesson in m.lessons}
     unreadable = set().union(*(m.unreadable for m in modules))  # errors of their own already reported
+    if lost_module:
+        known = {m.id for m in modules}
+        unreadable |= {ref for ref in _lesson_refs(editions_data) if ref.partition("/")[0] not in known}
     out, seen = [], set()
     raw_editions = raw_course.get("editions") or []
     for ei, ed in enumerate(editions_data or []):
@@ -313,11 +333,13 @@ def load_course(root: Path, report: Report) -> Course | None:
                          "languages")
         elif lang in languages[:i]:
             report.error(path, p[0], p[1], f"languages[{i + 1}]: '{lang}' is listed twice", "languages")
+    lost_module = False
     modules, seen_ids = [], {}
     for i, folder in enumerate(data["modules"]):
         mpos = raw["modules"].line_of(i)
         module = load_module(source, folder, i + 1, languages, report, mpos, path)
         if module is None:
+            lost_module = True
             continue
         if module.id in seen_ids:
             report.error(module.path, 1, 1, f"duplicate module id '{module.id}' (also in {seen_ids[module.id]})",
@@ -340,7 +362,7 @@ def load_course(root: Path, report: Report) -> Course | None:
         report.error(source / "glossary.yaml", 1, 1, "missing file: the course glossary", "missing-file")
     if not (source / "references.yaml").exists():
         report.error(source / "references.yaml", 1, 1, "missing file: the course references", "missing-file")
-    editions = build_editions(raw, data.get("editions"), modules, path, report)
+    editions = build_editions(raw, data.get("editions"), modules, path, report, lost_module)
     home = read_text(source / "home.md", report) or ""
     assessment = load_assessment(source / "assessment.yaml", report)
     return Course(root=root, source=source, title=data["title"], subtitle=data.get("subtitle"),

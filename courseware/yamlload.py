@@ -114,6 +114,8 @@ def load(text: str, offset: int = 0):
         what = exc.problem or "invalid YAML"
         if exc.context:
             what = f"{what} ({exc.context})"
+        if what.startswith("mapping values are not allowed"):  # the commonest slip in course files
+            what += ": a colon followed by a space inside a text starts a new field; put the whole text in double quotes"
         raise YAMLProblem(f"YAML syntax error: {what}", line, col) from None
     except yaml.YAMLError as exc:
         raise YAMLProblem(f"YAML syntax error: {exc}", 1 + offset, 1) from None

@@ -91,6 +91,10 @@ CASES = [
      "found a file that is not an image", "[bad-image]"),
     ("block options not YAML", {"modules/01-mod/01-one.md": LESSON.replace("    minutes: 10", "    minutes: [10")},
      "modules/01-mod/01-one.md:17:", "[yaml-syntax]"),
+    ("colon in a text", {"modules/01-mod/module.yaml": "id: mod\ntitle: ASEAN: a primer\nsummary: S\n"
+                                                        "objectives: [x]\nlessons: [01-one.md]\n"},
+     "modules/01-mod/module.yaml:2:13: error: YAML syntax error: mapping values are not allowed here: a colon "
+     "followed by a space inside a text starts a new field; put the whole text in double quotes", "[yaml-syntax]"),
     ("empty objectives", {"modules/01-mod/01-one.md": LESSON.replace("  - Learn one thing.\n", "").replace(
         "objectives:", "objectives: []")},
      "modules/01-mod/01-one.md:5:13: error: objectives: expected at least one item", "[missing-field]"),
@@ -237,3 +241,11 @@ def test_a_heavy_image_is_a_warning(make_course, run):
     assert code == 0, text
     assert "modules/01-mod/01-one.md:13:1: warning: image 'images/photo.png' is 0.8 MB" in text, text
     assert text.rstrip().endswith("check passed: 0 errors, 1 warning in 1 file"), text
+
+
+def test_an_unreadable_module_is_one_error(make_course, run):
+    """A module.yaml YAML cannot read is reported once: the agenda naming its lessons adds nothing."""
+    exit_code, text = check(make_course, run, **{"modules/01-mod/module.yaml": "id: mod\ntitle: ASEAN: a primer\n"})
+    assert exit_code == 1, text
+    errors = [line for line in text.splitlines() if ": error: " in line]
+    assert len(errors) == 1 and errors[0].startswith("modules/01-mod/module.yaml:2:"), text
