@@ -90,9 +90,15 @@ def notice_html(course: Course, page: Page, lang: str, report: LanguageReport | 
         lines.append(("draft", _("Draft translation: machine-drafted and not yet reviewed by a native speaker.")))
     if not lines:
         return Markup("")
-    items = "".join(f'<li class="translation-{kind}">{escape(text)}</li>' for kind, text in lines)
+    # Compact on a phone: the first note shows, the others open from it (native <details>, no script).
+    (kind, text), rest = lines[0], lines[1:]
+    if rest:
+        more = "".join(f'<p class="translation-{kind}">{escape(text)}</p>' for kind, text in rest)
+        body = f'<details><summary class="translation-{kind}">{escape(text)}</summary>{more}</details>'
+    else:
+        body = f'<p class="translation-{kind}">{escape(text)}</p>'
     return Markup(f'<aside class="translation-notice" role="note" aria-label="{escape(_("Translation notes"))}">'
-                  f'<ul>{items}</ul></aside>\n')
+                  f'{body}</aside>\n')
 
 
 def switcher_html(page: Page, lang: str, languages) -> Markup:
