@@ -30,6 +30,23 @@
   }
   function today() { return new Date().toISOString().slice(0, 10); }
 
+  // Phones: the course menu folds behind the Menu button (base.html; style.css shows it below 40 em only).
+  // Escape closes it and puts focus back on the button; nothing traps focus.
+  var menu = doc.getElementById("menu-button"), nav = doc.getElementById("site-nav"), open;
+  function fold(o) {
+    open = o;
+    menu.setAttribute("aria-expanded", o);
+    nav.classList.toggle("folded", !o);
+  }
+  if (menu) {  // base.html: the button and the menu it folds
+    fold(false);
+    menu.hidden = false;
+    menu.onclick = function () { fold(!open); };
+    doc.addEventListener("keydown", function (e) {
+      if (open && /^Esc/.test(e.key)) { fold(false); menu.focus(); }  // "Esc": old Edge and Firefox
+    });
+  }
+
   // Progress record, kept in localStorage (which works under file:// in Chromium and Firefox).
   function load() {
     var d = null;
