@@ -134,6 +134,14 @@ def no_horizontal_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
 
 
+def open_menu(page):
+    """On a phone the course menu is folded behind its button: open it (nothing to do where the menu shows)."""
+    button = page.locator("#menu-button")
+    if button.is_visible():
+        button.click()
+        assert button.get_attribute("aria-expanded") == "true"
+
+
 # --- Offline, every page ---------------------------------------------------------------------------
 
 def test_every_page_loads_offline_without_errors(site, built, open_page):
@@ -254,6 +262,7 @@ def test_navigation_by_links_breadcrumbs_and_pager(site, open_page):
     page.locator(".breadcrumbs a").first.click()
     assert page.url.endswith("/index.html") and not page.url.endswith("basics/index.html")
     for name, target in (("Glossary", "glossary.html"), ("Handouts", "handouts.html"), ("My progress", "progress.html")):
+        open_menu(page)
         page.locator(".site-nav").get_by_role("link", name=name).click()
         assert page.url.endswith(target)
 
@@ -286,11 +295,100 @@ def test_keyboard_skip_link_and_focus(site, open_page):
     assert outline not in ("none", ""), "focused element has no visible outline"
 
 
+# --- The menu on a phone ----------------------------------------------------------------------------
+
+NAV_LINKS = ["Modules", "Agenda", "Glossary", "Handouts", "My progress", "Search"]
+
+
+def nav_links_shown(page) -> list[str]:
+    return page.evaluate("""() => Array.from(document.querySelectorAll('.site-nav a'))
+        .filter(a => a.offsetParent && a.getBoundingClientRect().height > 0).map(a => a.textContent.trim())""")
+
+
+@pytest.mark.parametrize("kind", sorted(PAGE_TYPES))
+def test_phone_menu_folds_behind_a_button_on_every_page(site, open_page, kind):
+    """Every kind of page runs the script that folds the menu (app.js): closed at load, the lesson (h1) on the
+    first screen, and the button opens it and closes it again."""
+    page = open_page(site / PAGE_TYPES[kind], width=360)
+    button = page.get_by_role("button", name="Menu")
+    assert button.is_visible() and button.get_attribute("aria-expanded") == "false"
+    nav = page.locator("#" + button.get_attribute("aria-controls"))
+    assert nav.evaluate("n => n.matches('nav.site-nav')") and nav_links_shown(page) == []
+    assert page.locator("h1").bounding_box()["y"] < 400, "the page starts on the first screen of a phone"
+    button.click()
+    assert button.get_attribute("aria-expanded") == "true" and nav_links_shown(page) == NAV_LINKS
+    button.click()
+    assert button.get_attribute("aria-expanded") == "false" and nav_links_shown(page) == []
+
+
+def test_phone_menu_opens_and_closes_by_keyboard(site, open_page):
+    page = open_page(site / "basics/first-steps.html", width=360)
+    focused = lambda: page.evaluate("document.activeElement.id || document.activeElement.textContent.trim()")  # noqa: E731
+    # Tab order: skip link, course title, the menu button; the folded menu is skipped, the languages come next.
+    for _ in range(3):
+        page.keyboard.press("Tab")
+    assert focused() == "menu-button"
+    page.keyboard.press("Tab")
+    assert page.evaluate("!!document.activeElement.closest('.breadcrumbs')"), focused()  # tiny course: one language
+    page.keyboard.press("Shift+Tab")
+    assert focused() == "menu-button"
+    page.keyboard.press("Enter")
+    assert page.get_attribute("#menu-button", "aria-expanded") == "true"
+    page.keyboard.press("Tab")  # into the menu, in its order; no trap: on past its end
+    assert focused() == "Modules"
+    for name in NAV_LINKS[1:]:
+        page.keyboard.press("Tab")
+        assert focused() == name
+    page.keyboard.press("Tab")
+    assert page.evaluate("!!document.activeElement.closest('.breadcrumbs')"), focused()
+    # Escape closes it and puts focus back on the button.
+    page.keyboard.press("Shift+Tab")
+    assert focused() == "Search"
+    page.keyboard.press("Escape")
+    assert page.get_attribute("#menu-button", "aria-expanded") == "false" and nav_links_shown(page) == []
+    assert focused() == "menu-button"
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid", "the focus ring shows on the button"
+    page.keyboard.press("Space")
+    assert page.get_attribute("#menu-button", "aria-expanded") == "true"
+    page.keyboard.press("Space")
+    assert page.get_attribute("#menu-button", "aria-expanded") == "false"
+    # An open menu's links are real links.
+    page.keyboard.press("Enter")
+    page.locator(".site-nav").get_by_role("link", name="Glossary").click()
+    assert page.url.endswith("glossary.html")
+    assert page.get_attribute("#menu-button", "aria-expanded") == "false", "closed again on the next page"
+
+
+@pytest.mark.parametrize("kind", ["lesson", "search", "home"])
+def test_menu_shows_in_full_without_javascript_and_on_a_desktop(site, open_page, kind):
+    page = open_page(site / PAGE_TYPES[kind], width=360, java_script_enabled=False)
+    assert nav_links_shown(page) == NAV_LINKS, "without JavaScript every link of the menu shows"
+    assert page.locator("#menu-button").is_hidden()
+    page = open_page(site / PAGE_TYPES[kind], width=1280, height=900)
+    assert page.locator("#menu-button").is_hidden(), "wide screens have no menu button"
+    assert nav_links_shown(page) == NAV_LINKS[:-1], "the menu as before (the search box in the header)"
+    heights = page.evaluate("Array.from(document.querySelectorAll('.site-nav a')).filter(a => a.offsetParent)"
+                            ".map(a => Math.round(a.getBoundingClientRect().top))")
+    assert len(set(heights)) == 1, "the menu on one line"
+    page.emulate_media(media="print")
+    assert page.locator("#menu-button").is_hidden()
+
+
+def test_axe_with_the_phone_menu_open_and_closed(site, open_page):
+    page = open_page(site / "basics/first-steps.html", width=360)
+    assert axe_violations(page) == [], "menu closed"
+    open_menu(page)
+    assert axe_violations(page) == [], "menu open"
+
+
 # --- Search -----------------------------------------------------------------------------------------
 
 def test_search_from_the_menu_on_a_phone(site, open_page):
     page = open_page(site / "basics/first-steps.html", width=360)
     assert page.locator("#search-q").is_hidden(), "phones get a Search link, not a box, to keep the header short"
+    assert page.locator("#menu-button").is_visible(), "in the menu, behind its button"
+    open_menu(page)
     page.locator(".site-nav").get_by_role("link", name="Search").click()
     assert page.url.endswith("search.html")
     page.fill("#search-page-q", "treaty")
@@ -757,6 +855,9 @@ def test_tap_targets_are_big_enough_and_apart(polyglot, open_page, lang, width):
     """WCAG 2.2 2.5.8: at least 24 x 24 CSS px, none overlapping; the menu and the languages get about 40 px."""
     page = open_page(polyglot / "html" / lang / "mod/one.html", width=width)
     fonts_ready(page)
+    button = page.locator("#menu-button").bounding_box()
+    assert button["width"] >= 39.5 and button["height"] >= 39.5, button
+    open_menu(page)
     boxes = page.evaluate("""sel => Array.from(document.querySelectorAll(sel)).filter(a => a.offsetParent)
         .map(a => { const r = a.getBoundingClientRect();
                     return {name: a.closest('nav, .toc').className + ': ' + a.textContent.trim(),
@@ -810,6 +911,7 @@ def test_focus_ring_stands_out_on_every_background(polyglot, open_page):
         "outline link (grey box)": ("mod/one.html", 360, ".toc a"),
         "quiz choice (white button)": ("mod/one.html", 360, "button.choice"),
         "site title (blue header)": ("mod/one.html", 360, ".site-title"),
+        "menu button (white on blue)": ("mod/one.html", 360, "#menu-button"),
         "menu link (dark blue)": ("mod/one.html", 360, ".site-nav a"),
         "language link (blue header)": ("mod/one.html", 360, ".language-switcher a"),
         "search button (white on blue)": ("mod/one.html", 1280, ".search-form button"),
@@ -819,6 +921,8 @@ def test_focus_ring_stands_out_on_every_background(polyglot, open_page):
     }
     for name, (path, width, selector) in places.items():
         page = open_page(polyglot / "html" / path, width=width)
+        if selector == ".site-nav a":
+            open_menu(page)
         page.keyboard.press("Tab")  # the last input was a key: programmatic focus shows the ring too
         style = page.locator(selector).first.evaluate(FOCUS_STYLE)
         assert style["focusVisible"], name
