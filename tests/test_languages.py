@@ -563,3 +563,51 @@ def test_no_horizontal_overflow_at_360px_and_bundled_fonts_load(built, phone, la
         assert "loaded" in loaded, (lang, page, loaded)  # drawn with the site's own WOFF2, not a system font
         if page == "mod/one.html":
             phone.screenshot(path=str(shots / f"lesson-{lang}.png"), full_page=True)
+
+
+MENU = {"km": "ម៉ឺនុយ", "my": "မီနူး", "th": "เมนู", "vi": "Menu"}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_translated_lesson_starts_on_the_first_screen_of_a_phone(built, open_page, lang):
+    """At 360 px with JavaScript: the menu folded behind its button (in the reader's language), the language
+    links on one line, one note of the translation notice: the lesson title starts within the first 400 px."""
+    _, out = built
+    for name in ("mod/one.html", "mod/two.html"):
+        page = open_page(out / "html" / lang / name, width=360)
+        page.evaluate("document.fonts.ready")
+        button = page.locator("#menu-button")
+        assert button.is_visible() and button.inner_text() == MENU[lang], (lang, name)
+        assert page.locator(".site-nav a").first.is_hidden(), (lang, name)
+        top = page.locator("h1").bounding_box()["y"]
+        assert top < 400, f"{lang}/{name}: the lesson title starts {top:.0f} px down"
+        switcher = page.locator("nav.language-switcher")
+        assert switcher.get_attribute("aria-label"), "the switcher keeps its name for screen readers"
+        links = switcher.locator("li > [lang]")
+        tops = {round(links.nth(i).bounding_box()["y"]) for i in range(links.count())}
+        assert links.count() == 5 and len(tops) == 1, f"{lang}/{name}: the language links wrap"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", LANGS)
+def test_translation_notice_shows_its_first_note_and_opens_to_the_others(built, open_page, lang):
+    _, out = built
+    page = open_page(out / "html" / lang / "mod/two.html", width=360)
+    notice = page.locator("main aside.translation-notice")
+    summary = notice.locator("details > summary")
+    draft = notice.locator("details > p", has_text=DRAFT[lang])
+    assert TEXT[lang]["notice"] in summary.inner_text() and summary.is_visible()
+    assert summary.evaluate("s => s.closest('[lang]').lang") == lang, "the notice is in the reader's language"
+    assert draft.is_hidden(), "on a phone the other notes wait behind the first"
+    summary.click()
+    assert draft.is_visible()
+    summary.press("Enter")
+    assert draft.is_hidden()
+    page.emulate_media(media="print")
+    assert draft.is_visible(), "on paper every note shows"
+    assert summary.evaluate("s => getComputedStyle(s).listStyleType") == "none", "no disclosure triangle on paper"
+    # A page with one note shows it, with nothing to open.
+    page = open_page(out / "html" / lang / "mod/one.html", width=360)
+    notice = page.locator("main aside.translation-notice")
+    assert notice.locator("details").count() == 0 and notice.get_by_text(DRAFT[lang]).is_visible()
