@@ -3,7 +3,9 @@
 # As root, install what is missing; otherwise stop and say exactly what to install.
 set -euo pipefail
 need=()
-have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
+# Not `grep -q`: it stops reading at the first match, ldconfig then dies of SIGPIPE, and with pipefail a library
+# that is there counts as missing (seen on a loaded machine: it tried to install libpango).
+have_lib() { ldconfig -p 2>/dev/null | grep -F "$1" >/dev/null; }
 have_lib libpango-1.0.so.0 || need+=(libpango-1.0-0)
 have_lib libpangoft2-1.0.so.0 || need+=(libpangoft2-1.0-0)
 have_lib libharfbuzz.so.0 || need+=(libharfbuzz0b)
