@@ -133,54 +133,45 @@ def _is_translation(path: Path, languages) -> bool:
     return bool(m and m.group(1) in set(languages) | set(SUPPORTED))
 
 
-def load_glossary(paths, report: Report, unreadable: set | None = None) -> dict:
-    """The glossary entries of all `paths`; "glossary" is added to `unreadable` if a file cannot be read."""
-    glossary: dict = {}
+def _entries(paths, entry: schema.Schema, what: str, key: str, label: str, required: tuple, report: Report,
+             unreadable: set | None) -> dict:
+    """{entry[key]: (path, line, entry)} for the entries of the list files at `paths` that exist, each with its
+    `required` fields; a key given twice is reported as a duplicate `label`. `what` ("glossary" or "references") is added to
+    `unreadable` when one of the files cannot be read whole (its error is reported)."""
+    found: dict = {}
     for path in paths:
         raw = read_yaml(path, report, required=False)
-        if raw is None:
+        entries = None if raw is None else schema.check_type(raw, schema.ListOf(entry), report, path, what, (1, 1))
+        if entries is None:
             if path.exists() and unreadable is not None:
-                unreadable.add("glossary")
+                unreadable.add(what)
             continue
-        entries = schema.check_type(raw, schema.ListOf(schema.GLOSSARY_ENTRY), report, path, "glossary", (1, 1))
-        if entries is None and unreadable is not None:
-            unreadable.add("glossary")
-        for i, e in enumerate(entries or []):
-            if not e or not e.get("term") or not e.get("definition"):
+        for i, e in enumerate(entries):
+            if not e or any(e.get(k) is None for k in required):
                 continue
             line = raw.line_of(i)[0]
-            if e["term"] in glossary:
-                other = glossary[e["term"]]
-                report.error(path, line, 1, f"duplicate glossary term '{e['term']}' (also at "
-                             f"{report.rel(other.path)}:{other.line})", "duplicate-id")
+            if e[key] in found:
+                other_path, other_line, _ = found[e[key]]
+                report.error(path, line, 1, f"duplicate {label} '{e[key]}' (also at "
+                             f"{report.rel(other_path)}:{other_line})", "duplicate-id")
                 continue
-            glossary[e["term"]] = GlossaryEntry(e["term"], e["definition"], e.get("expansion"), path, line)
+            found[e[key]] = (path, line, e)
+    return found
+
+
+def load_glossary(paths, report: Report, unreadable: set | None = None) -> dict:
+    found = _entries(paths, schema.GLOSSARY_ENTRY, "glossary", "term", "glossary term", ("term", "definition"),
+                     report, unreadable)
+    glossary = {term: GlossaryEntry(term, e["definition"], e.get("expansion"), path, line)
+                for term, (path, line, e) in found.items()}
     return dict(sorted(glossary.items(), key=lambda kv: kv[0].lower()))
 
 
 def load_references(paths, report: Report, unreadable: set | None = None) -> dict:
-    """The references of all `paths`; "references" is added to `unreadable` if a file cannot be read."""
-    refs: dict = {}
-    for path in paths:
-        raw = read_yaml(path, report, required=False)
-        if raw is None:
-            if path.exists() and unreadable is not None:
-                unreadable.add("references")
-            continue
-        entries = schema.check_type(raw, schema.ListOf(schema.REFERENCE), report, path, "references", (1, 1))
-        if entries is None and unreadable is not None:
-            unreadable.add("references")
-        for i, r in enumerate(entries or []):
-            if not r or any(r.get(k) is None for k in ("id", "author", "title", "year")):
-                continue
-            line = raw.line_of(i)[0]
-            if r["id"] in refs:
-                other = refs[r["id"]]
-                report.error(path, line, 1, f"duplicate reference id '{r['id']}' (also at "
-                             f"{report.rel(other.path)}:{other.line})", "duplicate-id")
-                continue
-            refs[r["id"]] = Reference(r["id"], r["author"], r["title"], r["year"], r.get("url"),
-                                      r.get("accessed"), r.get("note"), path, line)
+    found = _entries(paths, schema.REFERENCE, "references", "id", "reference id", ("id", "author", "title", "year"),
+                     report, unreadable)
+    refs = {ref: Reference(ref, r["author"], r["title"], r["year"], r.get("url"), r.get("accessed"), r.get("note"),
+                           path, line) for ref, (path, line, r) in found.items()}
     return dict(sorted(refs.items(), key=lambda kv: (kv[1].author.lower(), kv[1].year, kv[0])))
 
 
@@ -208,29 +199,17 @@ def load_assessment(path: Path, report: Report) -> Assessment | None:
                       tuple(ev["ratings"] or ()), tuple(ev["open_questions"] or ()))
 
 
-def _lesson_refs(editions_data) -> set:
-    """Every 'module-id/lesson-id' the editions name, in agendas and self-study lists."""
-    refs = set()
-    for ed in editions_data or []:
-        if not isinstance(ed, dict):
-            continue
-        refs.update(r for r in ed.get("self_study") or [] if isinstance(r, str))
-        for day in ed.get("days") or []:
-            for s in (day or {}).get("sessions") or [] if isinstance(day, dict) else []:
-                if isinstance(s, dict) and isinstance(s.get("lesson"), str):
-                    refs.add(s["lesson"])
-    return refs
-
-
 def build_editions(raw_course, editions_data, modules, path: Path, report: Report,
                    lost_module: bool = False) -> tuple[Edition, ...]:
     """The editions; lost_module: a module could not be read (its error is reported), so a lesson of a module
     not among `modules` is not reported as unknown too."""
     lessons = {lesson.key: lesson for m in modules for lesson in m.lessons}
-    unreadable = set().union(*(m.unreadable for m in modules))  # errors of their own already reported
-    if lost_module:
-        known = {m.id for m in modules}
-        unreadable |= {ref for ref in _lesson_refs(editions_data) if ref.partition("/")[0] not in known}
+    unreadable = set().union(*(m.unreadable for m in modules))
+    known_modules = {m.id for m in modules}
+
+    def reported(ref: str) -> bool:
+        """A lesson whose own file, or whose module's file, could not be read: its error is already reported."""
+        return ref in unreadable or (lost_module and ref.partition("/")[0] not in known_modules)
     out, seen = [], set()
     raw_editions = raw_course.get("editions") or []
     for ei, ed in enumerate(editions_data or []):
@@ -258,7 +237,7 @@ def build_editions(raw_course, editions_data, modules, path: Path, report: Repor
                 lesson = None
                 if kind == "lesson":
                     lesson = lessons.get(s["lesson"])
-                    if lesson is None and s["lesson"] in unreadable:
+                    if lesson is None and reported(s["lesson"]):
                         continue
                     if lesson is None:
                         vpos = raw_s.value_line_of("lesson")
@@ -291,7 +270,7 @@ def build_editions(raw_course, editions_data, modules, path: Path, report: Repor
         in_agenda = {s.lesson.key for d in days for s in d.sessions if s.lesson}
         for i, ref in enumerate(ed.get("self_study") or []):
             ipos = raw_ed["self_study"].line_of(i) if hasattr(raw_ed.get("self_study"), "line_of") else raw_ed.pos
-            if ref in unreadable:
+            if ref not in lessons and reported(ref):
                 continue
             if ref not in lessons:
                 report.error(path, ipos[0], ipos[1], f"self_study names unknown lesson '{ref}'"
