@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import COURSE_YAML, ROOT
+from conftest import COURSE_YAML, LESSON, ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -520,7 +520,7 @@ MULTI_QUIZ = """
 def test_quiz_with_several_right_answers(make_course, open_page):
     """'Choose all that apply': the question ends when every right answer is found; one wrong pick on the
     way makes it count as wrong."""
-    from conftest import LESSON, minimal_course
+    from conftest import minimal_course
     from courseware.pipeline import Options, build
     root = make_course(minimal_course(**{"modules/01-mod/01-one.md": LESSON + MULTI_QUIZ}))
     result = build(root, Options(pdf=False), root / "output")
@@ -730,17 +730,7 @@ def test_zipped_site_opens_and_works(built, tmp_path, open_page):
 # an outline, a quiz and a facilitator note.
 POLYGLOT_COURSE = COURSE_YAML.replace("languages: [en]", "languages: [en, km, my]")
 
-POLYGLOT_LESSON = """\
----
-title: Lesson one
-teaching_minutes: 30
-activity_minutes: 30
-objectives:
-  - Learn one thing.
-key_points:
-  - One thing.
----
-
+POLYGLOT_LESSON = LESSON[:LESSON.index("## Start")] + """\
 ## Who to meet
 
 | ASEAN body | Who represents your country | Usually based in |
@@ -771,14 +761,7 @@ key_points:
 
 ## Notes
 
-/// activity | Do it
-    minutes: 10
-    group: pairs
-    checks: [1]
-
-1. Step.
-///
-
+""" + LESSON[LESSON.index("/// activity"):] + """
 /// facilitator-note
 Give the answer only after everyone has tried.
 ///
