@@ -20,7 +20,7 @@ golden: $(STAMP) ## regenerate the golden files after a deliberate change
 	REGENERATE_GOLDEN=1 $(PY) -m pytest tests/test_golden.py
 
 $(STAMP): pyproject.toml
-	@scripts/system-deps.sh build  # PyICU compiles against Debian's libicu-dev: install it before pip
+	@scripts/system-deps.sh build
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'

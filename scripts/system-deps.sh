@@ -9,12 +9,10 @@ have_lib() { ldconfig -p 2>/dev/null | grep -F "$1" >/dev/null; }
 have_lib libpango-1.0.so.0 || need+=(libpango-1.0-0)
 have_lib libpangoft2-1.0.so.0 || need+=(libpangoft2-1.0-0)
 have_lib libharfbuzz.so.0 || need+=(libharfbuzz0b)
+# WeasyPrint cuts font subsets with HarfBuzz; without it, it falls back to fontTools and warns on every PDF.
+have_lib libharfbuzz-subset.so.0 || need+=(libharfbuzz-subset0)
 command -v fc-list >/dev/null 2>&1 || need+=(fontconfig)
-# PyICU (word segmentation for Khmer, Burmese, Thai) compiles against Debian's ICU: headers and pkg-config.
-pkg-config --exists icu-i18n 2>/dev/null || need+=(libicu-dev)
-command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
-command -v g++ >/dev/null 2>&1 || need+=(g++)
-ls /usr/include/python3*/Python.h >/dev/null 2>&1 || need+=(python3-dev)
+# ICU (word segmentation for Khmer, Burmese, Thai) comes prebuilt from PyPI (pyicu-wheels): no compiler needed.
 if [ "${1:-build}" = "test" ]; then
   [ -x /usr/bin/chromium ] || need+=(chromium)
   command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)

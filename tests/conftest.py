@@ -2,16 +2,40 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
+import os
+import shutil
+import tempfile
 import textwrap
 from pathlib import Path
 
 import pytest
 
-from courseware.cli import main as cli_main
-
 ROOT = Path(__file__).resolve().parent.parent
 COURSES = Path(__file__).resolve().parent / "courses"
+
+
+def _bundled_fonts_only() -> None:
+    """Point fontconfig at the bundled fonts only, before WeasyPrint or Chromium start: a test then lays out and
+    draws text the same way on a fresh machine (DejaVu only) and on a developer's (many fonts). The font cache
+    goes to a private folder, removed at exit."""
+    folder = Path(tempfile.mkdtemp(prefix="courseware-tests-fontconfig-"))
+    atexit.register(shutil.rmtree, folder, True)
+    (folder / "fonts.conf").write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+        f"  <dir>{ROOT / 'fonts'}</dir>\n  <cachedir>{folder / 'cache'}</cachedir>\n"
+        "  <alias><family>sans-serif</family><prefer><family>Noto Sans</family></prefer></alias>\n"
+        "  <alias><family>serif</family><prefer><family>Noto Sans</family></prefer></alias>\n"
+        "  <alias><family>monospace</family><prefer><family>Noto Sans</family></prefer></alias>\n"
+        "</fontconfig>\n", encoding="utf-8")
+    os.environ["FONTCONFIG_FILE"] = str(folder / "fonts.conf")
+    os.environ.pop("FONTCONFIG_PATH", None)
+
+
+_bundled_fonts_only()
+
+from courseware.cli import main as cli_main  # noqa: E402 - after fontconfig is pointed at the bundled fonts
 
 COURSE_YAML = """\
 title: Test course

@@ -98,7 +98,7 @@ def open_page(browser):
         context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True, **options)
         guard = Guard(context, guard_allow) if guard_allow else Guard(context)
         contexts.append((context, guard))
-        context.set_default_timeout(5000)
+        context.set_default_timeout(30000)  # actions wait for states; a loaded CI machine is slow
         page = context.new_page()
         page.goto(url.as_uri() if isinstance(url, Path) else url)
         page.guard = guard

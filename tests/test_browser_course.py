@@ -61,7 +61,7 @@ def test_real_course_every_page_on_a_phone(course_site, browser):
     assert len(pages) > 2 * 40
     problems = []
     context = browser.new_context(viewport={"width": 360, "height": 740})
-    context.set_default_timeout(10000)
+    context.set_default_timeout(30000)
     guard = Guard(context)
     page = context.new_page()
     for path in pages:
