@@ -79,8 +79,12 @@ def main(argv=None) -> int:
         return serve(root, options, args.output.resolve() if args.output else None, port=args.port,
                      debug=args.debug)
     options.progress = progress.for_stream(sys.stdout)
+    _stop_cleanly_on_sigterm()
     try:
         result = build(root, options, args.output.resolve() if args.output else None)
+    except KeyboardInterrupt:  # Ctrl+C or SIGTERM: the PDF workers and temporary files went with the stack
+        print("build.py: stopped; output/ is as the last successful build left it", file=sys.stderr)
+        return 130
     except Exception:  # an engine bug, not a content problem
         if args.debug:
             raise
@@ -105,6 +109,15 @@ def main(argv=None) -> int:
             for line in result.weights.summary():
                 print(line)
     return 0
+
+
+def _stop_cleanly_on_sigterm() -> None:
+    """Treat SIGTERM (a killed CI job, `kill`) like Ctrl+C, so that the build unwinds: the PDF workers are
+    terminated and the temporary folders removed, instead of the process vanishing and leaving them behind."""
+    import signal
+    import threading
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
 
 
 def _module_exists(root: Path, name: str) -> bool:

@@ -12,7 +12,11 @@ import hashlib
 import logging
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor
+import shutil
+import signal
+import tempfile
+import multiprocessing
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -395,16 +399,53 @@ def lay_out(job: PdfJob, roots: list) -> tuple[str, bytes | None, list[str], str
         wlog.removeHandler(handler)
 
 
+@contextmanager
+def private_tempdir():
+    """Point `tempfile` at a folder of this build's own while PDFs are laid out, and remove it afterwards.
+
+    WeasyPrint copies the fonts of each document into a `weasyprint-*` folder of the temporary folder and
+    removes it only when the document's font configuration is garbage-collected, which a worker process that
+    exits never does: a day of builds left hundreds of them (711 MB). Workers are forked inside this block and
+    inherit the setting, so everything they leave is removed with the folder."""
+    folder = tempfile.mkdtemp(prefix="courseware-pdf-")
+    before = tempfile.tempdir
+    tempfile.tempdir = folder
+    try:
+        yield Path(folder)
+    finally:
+        tempfile.tempdir = before
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _die_with_the_build() -> None:
+    """Worker initialiser: on Linux, ask the kernel to stop this worker when the build process dies (killed, or
+    stopped with Ctrl+C), instead of letting it lay out PDFs for minutes as an orphan. The build handles Ctrl+C
+    and SIGTERM and terminates its workers; a worker itself just stops on SIGTERM, without a traceback."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the pool's own shutdown is all there is
+        pass
+    if os.getppid() == 1:  # the build died before the request was made
+        os._exit(1)
+
+
 def render_pdfs(jobs: list[PdfJob], roots: list, report, workers: int | None = None) -> dict[str, bytes]:
     """Lay out every job, in parallel across the machine's cores, longest first."""
     files: dict[str, bytes] = {}
     workers = workers or min(len(jobs), os.cpu_count() or 1) or 1
     ordered = sorted(jobs, key=lambda j: -len(j.html))  # the big ones start first, so cores stay busy
-    if workers == 1 or len(jobs) <= 1:
-        results = [lay_out(job, roots) for job in ordered]
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(lay_out, ordered, [roots] * len(ordered)))
+    with private_tempdir():
+        if workers == 1 or len(jobs) <= 1:
+            results = [lay_out(job, roots) for job in ordered]
+        else:
+            # A multiprocessing pool, not concurrent.futures: leaving the block terminates the workers at once,
+            # so a build stopped with Ctrl+C or SIGTERM does not wait minutes for the layouts under way.
+            with multiprocessing.get_context("fork").Pool(workers, initializer=_die_with_the_build) as pool:
+                results = pool.starmap(lay_out, [(job, roots) for job in ordered], chunksize=1)
     by_name = {job.name: job for job in jobs}
     for name, pdf, warnings, fatal in sorted(results, key=lambda r: r[0]):
         job = by_name[name]
