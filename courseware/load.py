@@ -22,6 +22,15 @@ LANG_SUFFIX = re.compile(r"\.([a-z]{2,3})\.md$")
 
 
 def read_text(path: Path, report: Report) -> str | None:
+    """The text of a course file, or None if it is missing or unreadable (reported, except when missing).
+
+    A file that is a link to somewhere outside the project is refused (`unsafe-path`): the course would
+    read, and publish, a file that is not part of it."""
+    real, root = path.resolve(), Path(report.root).resolve()
+    if path.is_symlink() and root not in real.parents and path.exists():
+        report.error(path, 1, 1, f"'{report.rel(path)}' is a link to a file outside the project ({real}); copy the "
+                     "file into the project instead", "unsafe-path")
+        return None
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -331,7 +340,9 @@ def load_course(root: Path, report: Report) -> Course | None:
         if d.name not in listed:
             report.error(d / "module.yaml", 1, 1, f"module folder '{d.name}' is not listed in course.yaml 'modules'",
                          "unlisted-module")
-    module_folders = [source / m.folder for m in modules]
+    # Every listed module folder, even one whose module.yaml failed: its terms and sources are still the
+    # course's, and leaving them out would add an error for every citation of them elsewhere.
+    module_folders = [source / folder for folder in data["modules"] if (source / folder).is_dir()]
     unreadable: set = set()
     glossary = load_glossary([source / "glossary.yaml"] + [d / "glossary.yaml" for d in module_folders], report,
                              unreadable)

@@ -7,6 +7,8 @@ A *warning* is something an author should look at but that still gives correct o
 
 from __future__ import annotations
 
+import os
+
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,11 +43,17 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
 
     def rel(self, path: Path | str) -> str:
-        p = Path(path)
+        """The path from the project root, as the author sees it: a symbolic link is named, not followed."""
+        p = Path(os.path.abspath(path))
+        for root in (Path(os.path.abspath(self.root)), self.root.resolve()):
+            try:
+                return p.relative_to(root).as_posix()
+            except ValueError:
+                pass
         try:
             return p.resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:
-            return p.as_posix()
+            return Path(path).as_posix()
 
     def add(self, level: str, path: Path | str, line: int | None, col: int | None,
             message: str, code: str) -> None:

@@ -17,6 +17,7 @@ from .yamlload import Map, Seq, YAMLProblem, load as load_yaml
 
 LINK = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
 URL = re.compile(r"(?:https?|mailto|ftp):[^\s)>\]]+")
+FILE_URL = re.compile(r"file:", re.I)
 ACRONYM = re.compile(r"(?<!\w)([A-Z][A-Z0-9]*[A-Z])s?(?!\w)")
 ROMAN = re.compile(r"^[IVXLC]+$")
 ID_ATTR = re.compile(r'\bid="([^"]+)"')
@@ -115,11 +116,17 @@ def check_links(lesson: Lesson, anchors: dict, by_path: dict, report: Report) ->
                     report.error(lesson.path, number, col, f"image '{target}' is on the internet; put the file "
                                  "in the module's images/ folder so the course works offline", "remote-image")
                     continue
+                if FILE_URL.match(target) or target.startswith("/"):
+                    report.error(lesson.path, number, col, f"image '{target}' is outside the project: put the file "
+                                 "in the module's images/ folder and give its path from the lesson "
+                                 "(images/name.png)", "unsafe-path")
+                    continue
                 image = (directory / target).resolve()
-                if not image.is_file():
+                if lesson.path.parents[1].resolve() not in image.parents:
+                    report.error(lesson.path, number, col, f"image '{target}' is outside modules/: put it in the "
+                                 "module's images/ folder", "unsafe-path")
+                elif not image.is_file():
                     report.error(lesson.path, number, col, f"image '{target}' does not exist", "missing-image")
-                elif lesson.path.parents[1].resolve() not in image.parents:
-                    report.error(lesson.path, number, col, f"image '{target}' is outside modules/", "unsafe-path")
                 elif problem := image_problem(image):
                     report.error(lesson.path, number, col, f"image '{target}': {problem}", "bad-image")
                 elif (size := image.stat().st_size) > IMAGE_BUDGET:
@@ -133,6 +140,11 @@ def check_links(lesson: Lesson, anchors: dict, by_path: dict, report: Report) ->
             if file_part:
                 resolved = (directory / file_part).resolve()
                 other = by_path.get(resolved)
+                if other is None and (directory / file_part).is_symlink():
+                    continue  # a lesson that is a link to outside the project: refused and reported already
+                if other is None and resolved.is_file() and (resolved.parent / "module.yaml").is_file() \
+                        and _module_lost(resolved, by_path):
+                    continue  # a lesson of a module whose module.yaml could not be read: reported there
                 if other is None:
                     report.error(lesson.path, number, col, f"link to '{file_part}' does not resolve to a lesson",
                                  "broken-link")
@@ -142,6 +154,11 @@ def check_links(lesson: Lesson, anchors: dict, by_path: dict, report: Report) ->
             if anchor and anchor not in anchors.get(other.key, set()):
                 report.error(lesson.path, number, col, f"link to '#{anchor}' in {other.path.name}: no heading has "
                              f"that id{did_you_mean(anchor, anchors.get(other.key, set()))}", "broken-anchor")
+
+
+def _module_lost(path, by_path: dict) -> bool:
+    """Whether `path` is in a module folder none of whose lessons loaded (its module.yaml has errors)."""
+    return not any(p.parent == path.parent for p in by_path)
 
 
 def validate(course: Course, report: Report) -> dict:

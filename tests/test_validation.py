@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import COURSE_YAML, LESSON, minimal_course
+from conftest import COURSE_YAML, GLOSSARY, LESSON, MODULE_YAML, minimal_course
 
 MODULE_MISSPELT = "id: mod\ntitle: T\nsumary: S\nsummary: S\nobjectives: [x]\nlessons: [01-one.md]\n"
 MODULE_TWO = "id: mod\ntitle: T\nsummary: S\nobjectives: [x]\nlessons:\n  - 01-one.md\n  - 02-two.md\n"
@@ -249,3 +249,51 @@ def test_an_unreadable_module_is_one_error(make_course, run):
     assert exit_code == 1, text
     errors = [line for line in text.splitlines() if ": error: " in line]
     assert len(errors) == 1 and errors[0].startswith("modules/01-mod/module.yaml:2:"), text
+
+
+def test_a_lesson_linked_from_outside_the_project_is_refused(make_course, run, tmp_path_factory):
+    """A lesson that is a symbolic link to a file elsewhere is named as the author sees it, and refused."""
+    outside = tmp_path_factory.mktemp("elsewhere") / "lesson.md"
+    outside.write_text(LESSON, encoding="utf-8")
+    files = minimal_course()
+    del files["modules/01-mod/01-one.md"]
+    root = make_course(files)
+    (root / "modules/01-mod/01-one.md").symlink_to(outside)
+    exit_code, out, err = run("check", "--root", root)
+    text = out + err
+    assert exit_code == 1, text
+    errors = [line for line in text.splitlines() if ": error: " in line]
+    assert len(errors) == 1, text
+    assert errors[0].startswith("modules/01-mod/01-one.md:1:1: error: 'modules/01-mod/01-one.md' is a link to a "
+                                "file outside the project"), text
+    assert errors[0].endswith("[unsafe-path]"), text
+
+
+@pytest.mark.parametrize("target", ["file:///etc/passwd", "/etc/passwd", "../../../etc/passwd"])
+def test_an_image_outside_the_project_says_so(make_course, run, target):
+    code, text = check(make_course, run, **{
+        "modules/01-mod/01-one.md": LESSON.replace("Some text.", f"![A map]({target})")})
+    assert code == 1, text
+    assert f"modules/01-mod/01-one.md:13:1: error: image '{target}' is outside" in text, text
+    assert "[unsafe-path]" in text and "does not exist" not in text, text
+
+
+@pytest.mark.parametrize("nested", [" " + "[" * 400 + "]" * 400, "\n" + "\n".join("  " * i + "- x:" for i in range(300))],
+                         ids=["flow", "block"])
+def test_deeply_nested_yaml_is_a_path_line_error(make_course, run, nested):
+    """Found by mutating the sources at random: a few hundred levels of nesting was an internal RecursionError."""
+    module = MODULE_YAML + "extra:" + nested + "\n"
+    code, text = check(make_course, run, **{"modules/01-mod/module.yaml": module})
+    assert code == 1, text
+    errors = [line for line in text.splitlines() if ": error: " in line]
+    assert len(errors) == 1 and errors[0].startswith("modules/01-mod/module.yaml:"), text
+    assert "levels of nested lists and mappings" in errors[0] and "internal error" not in text, text
+    assert not errors[0].startswith("modules/01-mod/module.yaml:1:"), text
+
+
+def test_a_control_character_is_reported_on_its_own_line(make_course, run):
+    glossary = GLOSSARY.replace("A regional organisation.", "A regional\x07 organisation.")
+    code, text = check(make_course, run, **{"modules/glossary.yaml": glossary})
+    assert code == 1, text
+    assert "modules/glossary.yaml:3:25: error: YAML syntax error: expected text, found the control character " \
+           "U+0007" in text, text
