@@ -41,20 +41,20 @@ import hashlib
 import json
 import logging
 import os
-import pickle
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import fonts, markup, render_pdf
+from . import fonts, markup, render_pdf, store
 from .problems import Problem, Report
 
 log = logging.getLogger(__name__)
 
 MANIFEST = ".manifest.json"
 CACHE = ".cache"
-FORMAT = 2  # bump when the layout of the manifest or the caches changes
+RENDERS, FUNCTIONS = "render.json", "functions.json"
+FORMAT = 3  # bump when the layout of the manifest or the caches changes
 SOURCE_SUFFIXES = {".md", ".yaml", ".yml"}  # reach a PDF only through its HTML
 PACKAGE = Path(__file__).resolve().parent
 
@@ -93,6 +93,7 @@ def tree_hashes(folder: Path, base: Path, keep=lambda p: True) -> dict[str, str]
 
 # --- Markdown renders ---------------------------------------------------------------------------
 
+@store.register
 @dataclass
 class RenderEntry:
     """One cached render: its result, the callback answers it depended on, the problems it reported."""
@@ -145,7 +146,8 @@ class RenderMemo:
 
     VARIANTS = 8  # the same text rendered in different contexts (validation, each site, print)
 
-    def __init__(self, entries: dict | None = None):
+    def __init__(self, entries: dict | None = None, places: store.Places | None = None):
+        self.places = places or store.Places([])  # the key names a file from the project root: relocatable
         self.previous: dict[str, list[RenderEntry]] = entries or {}
         self.used: dict[str, list[RenderEntry]] = {}
         self.hits = self.misses = 0
@@ -159,14 +161,15 @@ class RenderMemo:
             known = self._digests.get(id(value))
             if known is not None and known[0] is value:
                 return known[1]
-            digest = hashlib.sha256(repr(value).encode("utf-8")).hexdigest()
+            # repr names the files entries come from: by their place in the project, not on this machine
+            digest = hashlib.sha256(self.places.portable(repr(value)).encode("utf-8")).hexdigest()
             self._digests[id(value)] = (value, digest)  # keep the object alive so its id is not reused
             return digest
-        return repr(value)
+        return self.places.portable(repr(value))
 
     def key(self, text, path, ctx, options: dict) -> str:
         h = hashlib.sha256()
-        for part in (builder_version(), str(path), repr(sorted(options.items()))):
+        for part in (builder_version(), self.places.portable(str(path)), repr(sorted(options.items()))):
             h.update(part.encode("utf-8") + b"\0")
         for f in dataclasses.fields(ctx):
             value = getattr(ctx, f.name)
@@ -254,9 +257,9 @@ class FunctionMemo:
 
 
 def _argument_digest(value) -> bytes:
-    if isinstance(value, Path):
+    if isinstance(value, Path):  # by name and content, not by where the project is
         content = file_hash(value) if value.is_file() else "absent"
-        return f"path {value} {content}".encode("utf-8")
+        return f"path {value.name} {content}".encode("utf-8")
     if isinstance(value, (set, frozenset)):
         return repr(sorted(value, key=repr)).encode("utf-8")
     if isinstance(value, tuple):
@@ -283,13 +286,16 @@ class Stats:
 class Session:
     """The caches for one output folder during one build."""
 
-    def __init__(self, output: Path, use_previous: bool = True, progress=None):
+    def __init__(self, output: Path, roots=(), use_previous: bool = True, progress=None):
+        """`roots`: the project's folder, then the builder's: what cached text may mention, stored relative."""
         self.output, self.progress = output, progress
+        self.roots = [Path(r).resolve() for r in roots]
+        self.places = store.Places(self.roots)
         self.folder = output / CACHE
         self.manifest = load_manifest(output) if use_previous else {}
-        entries = _load_pickle(self.folder / "render.pickle") if self.manifest else {}
-        self.memo = RenderMemo(entries)
-        self.functions = FunctionMemo(_load_pickle(self.folder / "functions.pickle") if self.manifest else {})
+        entries = self._load(RENDERS) if self.manifest else {}
+        self.memo = RenderMemo(entries, self.places)
+        self.functions = FunctionMemo(self._load(FUNCTIONS) if self.manifest else {})
         if progress is not None:
             self.memo.on_document = progress.document
         self.pdf_index: dict = dict(self.manifest.get("pdfs", {})) if self.manifest else {}
@@ -302,7 +308,7 @@ class Session:
         resources = resource_digest(roots)
         files, stale, keys = {}, [], {}
         for job in jobs:
-            key = keys[job.name] = pdf_key(job, resources)
+            key = keys[job.name] = pdf_key(job, resources, self.places)
             self.pdf_keys_used.add(key)
             cached = self._cached_pdf(key)
             if cached is None:
@@ -367,7 +373,7 @@ class Session:
         (self.folder / "pdf").mkdir(exist_ok=True)
         pdfs = {k: v for k, v in self.pdf_index.items() if partial or k in self.pdf_keys_used}
         for key, (data, problems) in sorted(self.new_pdfs.items()):
-            _atomic_write(self.folder / "pdf" / f"{key}.pdf", data)
+            _write_if_changed(self.folder / "pdf" / f"{key}.pdf", data)
             pdfs[key] = {"sha256": hashlib.sha256(data).hexdigest(), "problems": [list(p) for p in problems]}
         for stale in (self.folder / "pdf").glob("*.pdf"):
             if stale.stem not in pdfs:
@@ -378,9 +384,11 @@ class Session:
             entries.update(memo.used)
         else:
             entries = memo.used  # only what this build used
-        _atomic_write(self.folder / "render.pickle", _dump_entries(entries))
+        _write_if_changed(self.folder / RENDERS, _dump_entries(entries, self.places))
         functions = {**self.functions.previous, **self.functions.used} if partial else self.functions.used
-        _atomic_write(self.folder / "functions.pickle", _dump_entries(functions))
+        _write_if_changed(self.folder / FUNCTIONS, _dump_entries(functions, self.places))
+        for old in ("render.pickle", "functions.pickle"):  # the caches of builders before FORMAT 3
+            (self.folder / old).unlink(missing_ok=True)
         manifest = {
             "format": FORMAT,
             "builder": builder_version(),
@@ -390,8 +398,16 @@ class Session:
             "pdfs": dict(sorted(pdfs.items())),
             "outputs": dict(sorted(outputs.items())),
         }
-        _atomic_write(self.output / MANIFEST, (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode())
+        _write_if_changed(self.output / MANIFEST, (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode())
         return stats
+
+    def _load(self, name: str) -> dict:
+        """A cache written by `_dump_entries`; anything unreadable only costs time."""
+        try:
+            data = store.loads((self.folder / name).read_bytes(), self.places)
+        except (OSError, ValueError, TypeError, store.Unstorable):
+            return {}
+        return data if isinstance(data, dict) else {}
 
 
 def _add_problem(report, problem: Problem) -> None:
@@ -411,25 +427,26 @@ def load_manifest(output: Path) -> dict:
     return data
 
 
-def _load_pickle(path: Path) -> dict:
-    # The cache is written by this builder into the user's own output folder; anything unreadable is ignored.
-    try:
-        with path.open("rb") as f:
-            data = pickle.load(f)
-    except Exception:  # noqa: BLE001 - a damaged cache only costs time
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _dump_entries(entries: dict) -> bytes:
+def _dump_entries(entries: dict, places: store.Places) -> bytes:
+    """The cache as JSON (store.py): data only, never code; entries that cannot be stored are left out."""
     good = {}
     for key, entry in entries.items():
         try:
-            pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception:  # noqa: BLE001 - an entry that cannot be saved is simply rendered next time
+            store.dumps(entry, places)
+        except store.Unstorable:  # rendered again next time
             continue
         good[key] = entry
-    return pickle.dumps(good, protocol=pickle.HIGHEST_PROTOCOL)
+    return store.dumps(good, places)
+
+
+def _write_if_changed(path: Path, data: bytes) -> None:
+    """Write `data` unless the file already holds exactly it: an unchanged build touches nothing."""
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    _atomic_write(path, data)
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -439,24 +456,27 @@ def _atomic_write(path: Path, data: bytes) -> None:
 
 
 def resource_digest(roots) -> str:
-    """Hash of every file WeasyPrint may fetch: non-source files under modules/, templates/ and fonts/."""
+    """Hash of every file WeasyPrint may fetch: non-source files under modules/, templates/ and fonts/, named
+    by their place from each root (the project's, the builder's), not by where the project is."""
     h = hashlib.sha256()
-    for root in roots:
+    for number, root in enumerate(roots):
         root = Path(root).resolve()
         for sub in ("modules", "templates", "fonts"):
             hashes = tree_hashes(root / sub, root, keep=lambda p: p.suffix.lower() not in SOURCE_SUFFIXES
                                  and p.suffix.lower() not in (".html", ".py"))
             for rel, digest in hashes.items():
-                h.update(f"{root}/{rel} {digest}\n".encode("utf-8"))
+                h.update(f"{number}/{rel} {digest}\n".encode("utf-8"))
     return h.hexdigest()
 
 
-def pdf_key(job, resources: str) -> str:
+def pdf_key(job, resources: str, places: store.Places) -> str:
+    """The PDF's inputs: its HTML and other fields (the project's folder replaced by a placeholder: the HTML
+    names images by file:// URLs) and the resources it may fetch."""
     h = hashlib.sha256(f"{builder_version()}\n{resources}\n".encode())
     for f in dataclasses.fields(job):
         value = getattr(job, f.name)
         h.update(f.name.encode() + b"=")
-        h.update(value.encode("utf-8") if isinstance(value, str) else repr(value).encode("utf-8"))
+        h.update(places.portable(value).encode("utf-8") if isinstance(value, str) else repr(value).encode("utf-8"))
         h.update(b"\0")
     return h.hexdigest()[:40]
 
@@ -464,10 +484,10 @@ def pdf_key(job, resources: str) -> str:
 # --- Wiring: the pipeline opens a session around each build --------------------------------------
 
 @contextmanager
-def session(output: Path, use_previous: bool = True, progress=None):
+def session(output: Path, roots=(), use_previous: bool = True, progress=None):
     """Load the caches for `output` and install them in markup and fonts for the duration of a build.
 
     The pipeline lays out PDFs with the session's `render_pdfs` and saves the caches with `finish`."""
-    s = Session(output, use_previous, progress)
+    s = Session(output, roots, use_previous, progress)
     with markup.caching(s.memo), fonts.caching(s.functions):
         yield s

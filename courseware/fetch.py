@@ -18,16 +18,23 @@ class ResourceError(FatalURLFetchingError):
 
 
 class ProjectFetcher(URLFetcher):
-    """Serve file:// URLs under the allowed roots (the course and the builder); refuse everything else."""
+    """Serve file:// URLs under the allowed roots (the course and the builder), and `course:` URLs (a path from
+    the course's root, render_pdf.course_url); refuse everything else."""
 
     def __init__(self, roots):
-        super().__init__(allowed_protocols=("file", "data"))
+        super().__init__(allowed_protocols=("file", "data", "course"))
         self.roots = [Path(r).resolve() for r in roots]
 
     def fetch(self, url, headers=None):
         parts = urlsplit(url)
         if parts.scheme == "data":
             return super().fetch(url, headers)
+        if parts.scheme == "course" and self.roots:
+            rel = unquote(parts.path)
+            if rel.startswith("/") or ".." in Path(rel).parts:
+                raise ResourceError(url, "'..' and absolute paths are not allowed in resource paths")
+            url = (self.roots[0] / rel).as_uri()
+            parts = urlsplit(url)
         if parts.scheme != "file":
             raise ResourceError(url, "network and non-file URLs are not allowed in handouts")
         if parts.netloc not in ("", "localhost"):
@@ -41,4 +48,4 @@ class ProjectFetcher(URLFetcher):
         if not path.is_file():
             raise ResourceError(url, "resource does not exist")
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(path.as_uri(), body=path.read_bytes(), headers={"Content-Type": mime})
+        return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": mime})

@@ -22,7 +22,7 @@ from markdown.util import AtomicString
 from pymdownx.blocks import BlocksExtension
 from pymdownx.blocks.block import Block
 
-from . import schema
+from . import schema, store
 from .hooks import CacheHook
 from .problems import did_you_mean
 from .yamlload import Map, YAMLProblem, load as load_yaml
@@ -77,6 +77,7 @@ class RenderContext:
     lang: str = "en"
 
 
+@store.register
 @dataclass
 class BlockRecord:
     type: str
@@ -86,6 +87,7 @@ class BlockRecord:
     parent: str | None
 
 
+@store.register
 @dataclass
 class DocState:
     """What one render learned about the document: blocks, checked objectives, problems."""

@@ -49,7 +49,8 @@ def build(root: Path, options: Options, output: Path | None = None) -> Result:
     options.clean; the manifest and caches are saved only after a successful write. The session installs
     the Markdown and font caches for the stages (markup.caching, fonts.caching) and lays out the PDFs."""
     output = output or root.resolve() / "output"
-    with cache.session(output, use_previous=not options.clean, progress=options.progress) as session:
+    with cache.session(output, [root.resolve(), TOOL_ROOT], use_previous=not options.clean,
+                       progress=options.progress) as session:
         result = _build(root, options, output, session)
         if result.files and not result.report.errors:
             config = {"html": options.html, "pdf": options.pdf, "module": options.module,

@@ -157,7 +157,7 @@ class PdfRenderer:
 
         english = "body" in lesson.english
         ctx = self.context(english)
-        ctx.image = lambda src: src if re.match(r"^[a-z]+:", src) else (lesson.path.parent / src).resolve().as_uri()
+        ctx.image = lambda src: src if re.match(r"^[a-z]+:", src) else course_url(lesson.path.parent / src, self.course.root)
         ctx.link = link
         out = markup.render(lesson.body, path=lesson.path, report=report, ctx=ctx, audience=audience,
                             medium="print", offset=lesson.body_line)
@@ -334,6 +334,18 @@ class PrintItem:
     copies: str
 
 
+def course_url(path: Path, root: Path) -> str:
+    """A `course:` URL for a file of the project (fetch.ProjectFetcher serves it): WeasyPrint names each image
+    in the PDF after its URL, so a URL that does not say where the project is keeps the PDF the same wherever
+    it is built (a cached PDF from before a move is then what a clean build makes)."""
+    from urllib.parse import quote
+    try:
+        rel = path.resolve().relative_to(Path(root).resolve())
+    except ValueError:  # outside the project: the fetcher refuses it, with its message
+        return path.resolve().as_uri()
+    return "course:" + quote(rel.as_posix())
+
+
 def print_list(course: Course, edition: Edition) -> list[PrintItem]:
     """What to print before the course, and how many copies (the template translates the words)."""
     modules = []
@@ -382,7 +394,11 @@ def lay_out(job: PdfJob, roots: list) -> tuple[str, bytes | None, list[str], str
     wlog.propagate = False
     try:
         fetcher = ProjectFetcher([Path(r) for r in roots])
-        ident = hashlib.sha256(job.html.encode("utf-8")).hexdigest()[:32].encode("ascii")
+        # The identifier from the HTML with the project's folder left out, so that the same course gives the same
+        # PDF wherever it is built.
+        from .store import Places
+        portable = Places(roots).portable(job.html)
+        ident = hashlib.sha256(portable.encode("utf-8")).hexdigest()[:32].encode("ascii")
         options = dict(pdf_identifier=ident, pdf_variant="pdf/ua-1", uncompressed_pdf=False)
         document = weasyprint.HTML(string=job.html, base_url=job.base_url, url_fetcher=fetcher).render(**options)
         if job.fit_one_page and len(document.pages) > 1:

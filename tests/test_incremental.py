@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import io
 import json
-import pickle
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from courseware import cache
+from courseware import cache, store
 from courseware.pipeline import Options, build
 
 TINY = Path(__file__).resolve().parent / "courses" / "tiny"
@@ -174,12 +174,10 @@ def test_failed_build_keeps_output_manifest_and_caches(project, tmp_path):
 def test_cache_is_used_and_clean_ignores_it(project):
     """Tamper with the render cache: a normal build takes from it, a --clean build does not."""
     build(project, Options(pdf=False))
-    path = project / "output" / cache.CACHE / "render.pickle"
-    entries = pickle.loads(path.read_bytes())
-    for variants in entries.values():
-        for entry in variants:
-            entry.html = entry.html.replace("Put the cards in order.", "TAMPERED WITH")
-    path.write_bytes(pickle.dumps(entries))
+    path = project / "output" / cache.CACHE / cache.RENDERS
+    data = path.read_bytes()
+    assert b"Put the cards in order." in data
+    path.write_bytes(data.replace(b"Put the cards in order.", b"TAMPERED WITH"))
     build(project, Options(pdf=False))
     page = next(p for p in (project / "output" / "html").rglob("first-steps.html"))
     assert "TAMPERED WITH" in page.read_text(encoding="utf-8")
@@ -289,10 +287,12 @@ def test_concurrent_builds_each_use_their_own_caches(tmp_path):
 def test_partial_builds_do_not_pile_up_old_renders(project):
     """`serve` makes HTML-only builds after every save: earlier renders of an edited file are dropped."""
     lesson = project / "modules" / "01-basics" / "01-first-steps.md"
-    path = project / "output" / cache.CACHE / "render.pickle"
+    path = project / "output" / cache.CACHE / cache.RENDERS
 
     def renders_of_lesson():
-        return sum(len(v) for v in pickle.loads(path.read_bytes()).values() if v[0].source == str(lesson))
+        from courseware.pipeline import TOOL_ROOT
+        entries = store.loads(path.read_bytes(), store.Places([project, TOOL_ROOT]))
+        return sum(len(v) for v in entries.values() if v[0].source == str(lesson))
 
     build(project, Options(pdf=False))
     first = renders_of_lesson()
@@ -302,3 +302,44 @@ def test_partial_builds_do_not_pile_up_old_renders(project):
         result = build(project, Options(pdf=False))
         assert result.stats.documents_rendered == [str(lesson)]
         assert renders_of_lesson() == first
+
+
+def stamps(folder: Path) -> dict[str, tuple]:
+    """Every file and folder under `folder`, hidden ones included, with its inode and modification time."""
+    return {p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*"))}
+
+
+def test_an_unchanged_build_touches_nothing(project):
+    """Nothing changed since the last build: no file in output/ is written again, caches and manifest included."""
+    build(project, Options())
+    before = stamps(project / "output")
+    assert any(name.endswith(".pdf") for name in before) and ".manifest.json" in before
+    result = build(project, Options())
+    assert not result.report.errors and result.stats.changed == []
+    assert stamps(project / "output") == before
+
+
+def test_caches_are_data_and_survive_a_move(project, tmp_path):
+    """The caches hold no pickle (a shared output folder must not be able to run code) and name files from the
+    project's root: a moved or copied project (a CI checkout, a renamed folder) renders and lays out nothing again."""
+    first = build(project, Options())
+    assert first.stats.pdfs_laid_out and first.stats.documents_rendered
+    for path in (project / "output").rglob("*"):
+        if path.is_file() and not path.suffix == ".pdf" and path.parent.name != "pdf":
+            assert not path.read_bytes().startswith(b"\x80"), f"{path} looks like a pickle"
+    for name in (cache.RENDERS, cache.FUNCTIONS):
+        data = (project / "output" / cache.CACHE / name).read_bytes()
+        json.loads(data)
+        assert str(project).encode() not in data, f"{name} names the project's folder"
+    moved = tmp_path / "elsewhere" / "renamed"
+    shutil.copytree(project, moved)
+    shutil.rmtree(project)
+    again = build(moved, Options())
+    assert not again.report.errors, again.report.format()
+    assert again.stats.documents_rendered == [] and again.stats.pdfs_laid_out == []
+    assert again.stats.changed == []
+    fresh = build(moved, Options(clean=True), tmp_path / "fresh")
+    got, want = tree(moved / "output"), tree(tmp_path / "fresh")
+    assert sorted(got) == sorted(want) and all(got[k] == want[k] for k in want), \
+        "the moved project's output is what a clean build there makes"

@@ -1,0 +1,127 @@
+"""Caches as data: what the incremental build keeps between builds, written as JSON and read back without ever
+running code (unlike pickle, which a shared or downloaded output folder could use to run anything).
+
+JSON has no tuples, bytes, paths, non-string keys or dataclasses, so those are written as small tagged objects:
+`{"#": "tuple", "v": [...]}`. Only the dataclasses named in KINDS can be read back; anything else is refused
+and that cache entry is simply not kept (it costs a render next time, never a wrong result).
+
+Relocation: every string is written with the project's folder (as a path and as a file:// URI) replaced by
+a placeholder and read back with the folder the project is in now, so that a copied, moved or freshly cloned
+project keeps its caches.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import json
+from pathlib import Path
+
+_KINDS: dict[str, type] = {}
+
+
+def register(cls: type) -> type:
+    """Allow a dataclass in the caches (used as a decorator by the modules that own them)."""
+    _KINDS[cls.__qualname__] = cls
+    return cls
+
+
+class Unstorable(Exception):
+    pass
+
+
+class Places:
+    """The absolute folders that strings may mention: replaced by placeholders on write, restored on read."""
+
+    def __init__(self, folders):
+        """`folders`: the project's root first, then the builder's (usually the same folder)."""
+        pairs, seen = [], set()
+        for number, folder in enumerate(folders):
+            folder = Path(folder).resolve()
+            if folder in seen:
+                continue
+            seen.add(folder)
+            pairs.append((folder.as_uri(), f"\x00{number}-uri\x00"))
+            pairs.append((str(folder), f"\x00{number}\x00"))
+        # Longest first, so that a folder inside another is replaced as itself.
+        self.out = sorted(pairs, key=lambda p: -len(p[0]))
+        self.back = [(token, text) for text, token in self.out]
+
+    def portable(self, text: str) -> str:
+        for absolute, token in self.out:
+            if absolute in text:
+                text = text.replace(absolute, token)
+        return text
+
+    def local(self, text: str) -> str:
+        if "\x00" not in text:
+            return text
+        for token, absolute in self.back:
+            text = text.replace(token, absolute)
+        return text
+
+
+def dumps(value, places: Places) -> bytes:
+    """Deterministic JSON for `value` (raises Unstorable for what it cannot represent)."""
+    return json.dumps(_out(value, places), ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def loads(data: bytes, places: Places):
+    return _in(json.loads(data.decode("utf-8")), places)
+
+
+def _out(value, places: Places):
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    if isinstance(value, str):
+        return places.portable(value)
+    if isinstance(value, list):
+        return [_out(v, places) for v in value]
+    if isinstance(value, tuple):
+        return {"#": "tuple", "v": [_out(v, places) for v in value]}
+    if isinstance(value, (set, frozenset)):
+        items = sorted((_out(v, places) for v in value), key=lambda v: json.dumps(v, sort_keys=True))
+        return {"#": type(value).__name__, "v": items}
+    if isinstance(value, bytes):
+        return {"#": "bytes", "v": base64.b64encode(value).decode("ascii")}
+    if isinstance(value, Path):
+        return {"#": "path", "v": places.portable(str(value))}
+    if type(value) is dict or isinstance(value, dict) and not dataclasses.is_dataclass(value):
+        if all(type(k) is str for k in value) and "#" not in value:
+            return {places.portable(k): _out(v, places) for k, v in value.items()}
+        return {"#": "dict", "v": [[_out(k, places), _out(v, places)] for k, v in value.items()]}
+    if dataclasses.is_dataclass(value) and _KINDS.get(type(value).__qualname__) is type(value):
+        fields = {f.name: _out(getattr(value, f.name), places) for f in dataclasses.fields(value)}
+        return {"#": "data", "kind": type(value).__qualname__, "v": fields}
+    raise Unstorable(f"cannot store a {type(value).__qualname__}")
+
+
+def _in(value, places: Places):
+    if isinstance(value, str):
+        return places.local(value)
+    if isinstance(value, list):
+        return [_in(v, places) for v in value]
+    if not isinstance(value, dict):
+        return value
+    tag = value.get("#")
+    if tag is None:
+        return {places.local(k): _in(v, places) for k, v in value.items()}
+    v = value["v"]
+    if tag == "tuple":
+        return tuple(_in(x, places) for x in v)
+    if tag == "set":
+        return {_in(x, places) for x in v}
+    if tag == "frozenset":
+        return frozenset(_in(x, places) for x in v)
+    if tag == "bytes":
+        return base64.b64decode(v)
+    if tag == "path":
+        return Path(places.local(v))
+    if tag == "dict":
+        return {_in(k, places): _in(x, places) for k, x in v}
+    if tag == "data":
+        cls = _KINDS.get(value.get("kind"))
+        if cls is None:
+            raise Unstorable(f"unknown kind {value.get('kind')!r}")
+        return cls(**{k: _in(x, places) for k, x in v.items()})
+    raise Unstorable(f"unknown tag {tag!r}")
