@@ -164,3 +164,21 @@ def fail_on_unexpected_logs(caplog):
     yield
     bad = [r for r in caplog.get_records("call") if r.levelno >= logging.WARNING]
     assert not bad, "unexpected log records: " + "; ".join(r.getMessage() for r in bad)
+
+
+@pytest.fixture(scope="session")
+def shipped_build(tmp_path_factory):
+    """The shipped course (modules/) built in full once for the whole run, every language, sites and PDFs, with
+    the temporary folder pointed at a folder of its own: (output folder, pipeline Result, that temporary
+    folder). Tests only read it."""
+    from courseware.pipeline import Options, build
+    base = tmp_path_factory.mktemp("shipped")
+    scratch = base / "tmp"
+    scratch.mkdir()
+    before = tempfile.tempdir
+    tempfile.tempdir = str(scratch)
+    try:
+        result = build(ROOT, Options(), base / "output")
+    finally:
+        tempfile.tempdir = before
+    return base / "output", result, scratch
