@@ -18,7 +18,11 @@ from .model import Course
 from .pages import lesson_path
 from .render_html import SiteRenderer
 
-BUDGET = 60 * 1024  # a lesson page, with its stylesheet and script, but without fonts and images
+# A lesson page, with its stylesheet and script, but without fonts and images, counted in characters: in
+# UTF-8 a Khmer, Burmese or Thai letter takes three bytes where an English one takes one, but what a phone
+# parses and lays out, and what a page costs once zipped or sent (compressed), goes with the characters. For
+# English, characters and bytes are the same figure.
+BUDGET = 60 * 1024
 SITE = "html"  # the trainee site's folder in output/
 SHARE = "share"
 LINKED = re.compile(r"""<(?:link\b[^>]*\brel="stylesheet"[^>]*\bhref|script\b[^>]*\bsrc)="([^"]+)\"""")
@@ -28,13 +32,18 @@ NOT_SLUG = re.compile(r"[^a-z0-9]+")
 @dataclass(frozen=True)
 class PageWeight:
     path: str  # relative to the site root
-    html: int
+    html: int  # bytes
     css: int
     js: int
+    chars: int = 0  # characters of the three together: what the budget counts
 
     @property
     def total(self) -> int:
         return self.html + self.css + self.js
+
+    @property
+    def weight(self) -> int:
+        return self.chars or self.total
 
 
 @dataclass(frozen=True)
@@ -49,16 +58,17 @@ class WeightReport:
 
     @property
     def over_budget(self) -> list[PageWeight]:
-        return [p for p in self.lessons if p.total > self.budget]
+        return [p for p in self.lessons if p.weight > self.budget]
 
     def summary(self) -> list[str]:
         """A few lines for the terminal."""
         lines = []
         if self.lessons:
             heaviest = self.lessons[0]
-            median = statistics.median(p.total for p in self.lessons)
-            lines.append(f"lesson pages: {len(self.lessons)}, median {_kb(median)}, heaviest {_kb(heaviest.total)} "
-                         f"({heaviest.path}); budget {_kb(self.budget)}, {len(self.over_budget)} over")
+            median = statistics.median(p.weight for p in self.lessons)
+            lines.append(f"lesson pages: {len(self.lessons)}, median {_kc(median)}, heaviest {_kc(heaviest.weight)} "
+                         f"({heaviest.path}, {_kb(heaviest.total)}); budget {_kc(self.budget)}, "
+                         f"{len(self.over_budget)} over")
         bundle = f"trainee site: {_mb(self.bundle_bytes)} in {self.bundle_files} files"
         if self.zip_name:
             bundle += f"; {SHARE}/{self.zip_name} {_mb(self.zip_bytes or 0)}"
@@ -71,11 +81,13 @@ class WeightReport:
     def text(self) -> str:
         """The full report, one line per lesson page, as written to output/page-weight.txt."""
         out = ["Page weight of the trainee site: HTML, CSS and JS of each lesson page, without fonts and images.",
-               f"Budget: {_kb(self.budget)} per lesson page.", "",
-               f"{'total':>9} {'html':>9} {'css':>9} {'js':>9}  page"]
+               f"Budget: {_kc(self.budget)} per lesson page, counted in characters (a Khmer, Burmese or Thai letter "
+               "is three bytes in UTF-8 and one character).", "",
+               f"{'total':>9} {'html':>9} {'css':>9} {'js':>9} {'characters':>13}  page"]
         for p in self.lessons:
-            flag = "  OVER BUDGET" if p.total > self.budget else ""
-            out.append(f"{_kb(p.total):>9} {_kb(p.html):>9} {_kb(p.css):>9} {_kb(p.js):>9}  {p.path}{flag}")
+            flag = "  OVER BUDGET" if p.weight > self.budget else ""
+            out.append(f"{_kb(p.total):>9} {_kb(p.html):>9} {_kb(p.css):>9} {_kb(p.js):>9} {_kc(p.weight):>13}  "
+                       f"{p.path}{flag}")
         out += ["", *self.summary()]
         if self.module_files:
             out += ["", "Single-file modules (everything inlined):"]
@@ -123,8 +135,8 @@ def package(course: Course, templates: Path, files: dict[str, bytes], report, *,
             continue
         warned.add(lesson.path)
         others = sum(1 for p in weights.over_budget if by_page[p.path] is lesson) - 1
-        report.warning(lesson.path, 1, 1, f"the lesson page {page.path} weighs {_kb(page.total)} with its "
-                       f"stylesheet and script, over the {_kb(BUDGET)} budget for phones"
+        report.warning(lesson.path, 1, 1, f"the lesson page {page.path} weighs {_kc(page.weight)} "
+                       f"({_kb(page.total)}) with its stylesheet and script, over the {_kc(BUDGET)} budget for phones"
                        + (f" (and {others} more language{'s' * (others > 1)})" if others else "")
                        + "; shorten or split the lesson", "page-weight")
     out["page-weight.txt"] = weights.text().encode("utf-8")
@@ -138,16 +150,19 @@ def lesson_weights(site: dict[str, bytes], course: Course) -> list[PageWeight]:
         if path not in site:
             continue
         html = site[path]
+        text = html.decode("utf-8")
         css = js = 0
-        for href in sorted(set(LINKED.findall(html.decode("utf-8")))):
+        chars = len(text)
+        for href in sorted(set(LINKED.findall(text))):
             target = posixpath.normpath(posixpath.join(posixpath.dirname(path), href.split("#")[0].split("?")[0]))
-            size = len(site.get(target, b""))
+            data = site.get(target, b"")
+            chars += len(data.decode("utf-8", errors="replace"))
             if target.endswith(".css"):
-                css += size
+                css += len(data)
             else:
-                js += size
-        weights.append(PageWeight(path, len(html), css, js))
-    return sorted(weights, key=lambda p: (-p.total, p.path))
+                js += len(data)
+        weights.append(PageWeight(path, len(html), css, js, chars))
+    return sorted(weights, key=lambda p: (-p.weight, p.path))
 
 
 def _lesson_pages(course: Course):
@@ -191,6 +206,11 @@ def slug(text: str) -> str:
 
 def _kb(n: float) -> str:
     return f"{n / 1024:.1f} KB"
+
+
+def _kc(n: float) -> str:
+    """Thousands of characters (of 1,024, like the KB beside them, so that English reads the same figure)."""
+    return f"{n / 1024:.1f} K chars"
 
 
 def _mb(n: float) -> str:

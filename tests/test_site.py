@@ -133,8 +133,8 @@ def test_build_prints_the_weights_and_warns_over_budget(make_course, run):
     code, out, err = run("--root", root, "--html-only")
     assert code == 0
     assert "lesson pages: 1" in out and "trainee site:" in out
-    assert re.search(r"modules/01-mod/01-one\.md:1:1: warning: the lesson page mod/one\.html weighs [\d.]+ KB .*over the "
-                     r"60\.0 KB budget.* \[page-weight\]", err)
+    assert re.search(r"modules/01-mod/01-one\.md:1:1: warning: the lesson page mod/one\.html weighs [\d.]+ K chars "
+                     r"\([\d.]+ KB\) .*over the 60\.0 K chars budget.* \[page-weight\]", err)
     assert "OVER BUDGET" in (root / "output" / "page-weight.txt").read_text(encoding="utf-8")
     assert not (root / "output" / "share").exists(), "a partial build does not package an incomplete site"
 
@@ -149,9 +149,11 @@ def test_weights_cover_every_language(tmp_path):
     page = b'<link rel="stylesheet" href="../assets/style.css"><script src="../assets/app.js"></script>'
     site = {"basics/first-steps.html": page, "km/basics/first-steps.html": page + "ខ្មែរ".encode() * 100,
             "assets/style.css": b"x" * 100, "km/assets/style.css": b"x" * 200, "km/assets/app.js": b"y" * 50}
-    weights = {w.path: (w.html, w.css, w.js) for w in lesson_weights(site, course)}
-    assert weights == {"km/basics/first-steps.html": (len(site["km/basics/first-steps.html"]), 200, 50),
-                       "basics/first-steps.html": (len(page), 100, 0)}
+    weights = {w.path: (w.html, w.css, w.js, w.chars) for w in lesson_weights(site, course)}
+    khmer = site["km/basics/first-steps.html"]
+    assert weights == {"km/basics/first-steps.html": (len(khmer), 200, 50, len(khmer.decode()) + 250),
+                       "basics/first-steps.html": (len(page), 100, 0, len(page) + 100)}
+    assert len(khmer) > len(khmer.decode()) * 2, "the budget counts a Khmer letter once, not three times"
 
 
 def test_tiny_lessons_are_far_under_budget(built):
