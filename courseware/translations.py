@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import markup
+from . import faithful, markup
 from .load import FRONT, read_text, source_hash
 from .markup import RenderContext
 from .model import Course, Lesson, Module
@@ -108,6 +108,7 @@ class _Reader:
 
     def __init__(self, course: Course, lang: str, report: Report):
         self.course, self.lang, self.report = course, lang, report
+        self.names: dict[str, str] = {}  # glossary term -> its translated name (the faithfulness checks use it)
         self.items: list[Translation] = []
 
     def record(self, source: Path, kind: str, meta: dict | None, path: Path, pos=(1, 1)) -> Translation:
@@ -213,6 +214,9 @@ class _Reader:
             return dataclasses.replace(lesson, translations=(t,), english=LESSON_FIELDS)
         path = t.path
         self.check_body(body, path, body_line)
+        if body.strip():
+            faithful.compare(lesson.body, lesson.body_line, body, body_line, path, self.lang, self.report,
+                             self.course.glossary, self.names)
         translated = dataclasses.replace(
             lesson, title=self.string(data, "title", path, lesson.title),
             objectives=self.strings(data, "objectives", path, lesson.objectives, True),
@@ -354,6 +358,8 @@ def translate(course: Course, lang: str, report: Report) -> tuple[Course, Langua
     translated = reader.course_file(course)
     home = reader.home(course)
     glossary = reader.glossary(course.glossary)
+    reader.names = {term: entry.expansion for term, entry in glossary.items()
+                    if entry.expansion and entry.expansion != getattr(course.glossary.get(term), "expansion", None)}
     modules = tuple(reader.module(module) for module in course.modules)
     lessons = {lesson.key: lesson for module in modules for lesson in module.lessons}
     editions = tuple(dataclasses.replace(edition, days=tuple(
