@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+"""The builder side by side with its references, in one run, on this machine (issue 14's goals):
+
+    .venv/bin/pip install -e '.[bench]'            # MkDocs and MkDocs Material, for this benchmark only
+    .venv/bin/python benchmarks/compare.py           # about 2 minutes with a warm output/ (see below)
+    .venv/bin/python benchmarks/compare.py --runs 5  # more runs per figure (the median is printed)
+
+What it measures, each step in a fresh process (as an author would run it), median of --runs:
+
+| our step | its reference |
+|---|---|
+| `build.py check` (read and validate the whole course, five languages) | `mkdocs build` of the same English Markdown with Material: goal at most 0.7x |
+| a full build (sites, PDFs, packages) with nothing changed | the same `mkdocs build`: goal no slower |
+| the HTML of one language, trainee and facilitator sites, from a clean start, per page | `mkdocs build` with Material, per page |
+
+The MkDocs project is made in a temporary folder from the course's own English Markdown: home.md as the index,
+each module's overview as a page, and the 30 lessons (front matter moved into MkDocs' meta), with
+`pymdownx` blocks and the same Markdown extensions we use where MkDocs has them. Our custom blocks are read by
+MkDocs as plain text: it does less work than we do per page, which makes it a strict reference.
+
+The unchanged-build step needs a previous full build: the script copies `output/` (whose caches are
+relocatable) into its temporary project when there is one, and otherwise makes one full build first
+(10 minutes on two cores). CPU times (user + system, of the process and its children) are printed beside the
+wall times: on a shared machine the CPU time is the figure to compare.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+TOOL = HERE.parent
+PY = sys.executable
+
+
+def timed(cmd: list[str], cwd: Path, runs: int) -> tuple[float, float]:
+    """(median wall seconds, median CPU seconds) of `cmd`, each run a fresh process."""
+    walls, cpus = [], []
+    for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        done = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        walls.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+        if done.returncode != 0:
+            raise SystemExit(f"{' '.join(cmd)} failed:\n{done.stdout[-3000:]}")
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def mkdocs_project(course: Path, folder: Path) -> int:
+    """An MkDocs Material project with the course's English Markdown; returns its number of pages."""
+    docs = folder / "docs"
+    docs.mkdir(parents=True)
+    (docs / "index.md").write_text((course / "home.md").read_text(encoding="utf-8"), encoding="utf-8")
+    nav, pages = [{"Home": "index.md"}], 1
+    import yaml
+    for module_dir in sorted(p for p in course.iterdir() if (p / "module.yaml").is_file()):
+        module = yaml.safe_load((module_dir / "module.yaml").read_text(encoding="utf-8"))
+        (docs / module_dir.name).mkdir()
+        overview = f"# {module['title']}\n\n{module.get('summary', '')}\n\n" + "".join(
+            f"- {o}\n" for o in module.get("objectives", []))
+        (docs / module_dir.name / "index.md").write_text(overview, encoding="utf-8")
+        entries = [{"Overview": f"{module_dir.name}/index.md"}]
+        pages += 1
+        for lesson in module["lessons"]:
+            text = (module_dir / lesson).read_text(encoding="utf-8")
+            m = re.match(r"---\n(.*?)\n---\n", text, re.S)
+            meta = yaml.safe_load(m.group(1)) if m else {}
+            body = text[m.end():] if m else text
+            front = "---\n" + yaml.safe_dump({"title": meta.get("title", lesson)}, allow_unicode=True) + "---\n"
+            (docs / module_dir.name / lesson).write_text(front + f"# {meta.get('title', lesson)}\n\n" + body,
+                                                        encoding="utf-8")
+            entries.append({meta.get("title", lesson): f"{module_dir.name}/{lesson}"})
+            pages += 1
+        nav.append({module["title"]: entries})
+    config = {"site_name": "Advocacy with ASEAN", "theme": {"name": "material"}, "nav": nav,
+              "markdown_extensions": ["tables", "sane_lists", "smarty", {"toc": {"permalink": False}},
+                                      "pymdownx.blocks.admonition", "pymdownx.blocks.details"],
+              "plugins": ["search"]}
+    (folder / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return pages
+
+
+def english_only(project: Path) -> None:
+    course = project / "modules" / "course.yaml"
+    text = course.read_text(encoding="utf-8")
+    course.write_text(re.sub(r"(?m)^languages:.*$", "languages: [en]", text), encoding="utf-8")
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--runs", type=int, default=3)
+    args = p.parse_args(argv)
+    try:
+        import mkdocs  # noqa: F401
+        import material  # noqa: F401
+    except ImportError:
+        raise SystemExit("install the references first: .venv/bin/pip install -e '.[bench]'")
+    with tempfile.TemporaryDirectory(prefix="compare-") as tmp:
+        tmp = Path(tmp)
+        project = tmp / "course"
+        shutil.copytree(TOOL / "modules", project / "modules")
+        mk = tmp / "mkdocs"
+        pages = mkdocs_project(project / "modules", mk)
+        build = [PY, str(TOOL / "build.py"), "--root", str(project)]
+        mkdocs = [PY, "-m", "mkdocs", "build", "--quiet", "--clean", "--site-dir", str(tmp / "site")]
+        rows = []
+
+        mk_wall, mk_cpu = timed(mkdocs, mk, args.runs)
+        rows.append(("mkdocs build, Material (reference)", f"{pages} pages", mk_wall, mk_cpu, None))
+
+        check = timed(build + ["check"], project, args.runs)
+        rows.append(("build.py check, 5 languages", "goal <= 0.7x mkdocs", *check, check[1] / mk_cpu))
+
+        if (TOOL / "output" / ".manifest.json").is_file():
+            shutil.copytree(TOOL / "output", project / "output", symlinks=True)
+            note = "output/ copied from the project"
+        else:
+            timed(build, project, 1)
+            note = "after one full build"
+        timed(build, project, 1)  # settle: the copy's first build may refresh what the last one did not write
+        unchanged = timed(build, project, args.runs)
+        rows.append((f"full build, nothing changed ({note})", "goal <= 1x mkdocs", *unchanged,
+                     unchanged[1] / mk_cpu))
+
+        english = tmp / "english"
+        shutil.copytree(TOOL / "modules", english / "modules")
+        english_only(english)
+        html = [PY, str(TOOL / "build.py"), "--root", str(english), "--html-only", "--clean"]
+        wall, cpu = timed(html, english, args.runs)
+        ours = sum(1 for _ in (english / "output" / "html").rglob("*.html")) + \
+            sum(1 for _ in (english / "output" / "facilitator").rglob("*.html"))
+        rows.append(("HTML of one language, clean (trainee + facilitator)", f"{ours} pages", wall, cpu, None))
+        per_ours, per_mk = cpu / ours * 1000, mk_cpu / pages * 1000
+        rows.append(("  per page: ours / mkdocs Material", f"{per_ours:.0f} / {per_mk:.0f} ms CPU",
+                     wall / ours, cpu / ours, per_ours / per_mk))
+
+    print(f"{'step':58} {'':>24} {'wall s':>8} {'CPU s':>8} {'ratio':>7}")
+    for name, what, wall, cpu, ratio in rows:
+        r = f"{ratio:.2f}x" if ratio is not None else ""
+        print(f"{name:58} {what:>24} {wall:8.2f} {cpu:8.2f} {r:>7}")
+    print(f"\n{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; ratios are of CPU time; "
+          f"{args.runs} runs each, medians")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
