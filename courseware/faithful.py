@@ -241,6 +241,8 @@ def _names(s_section: Section, t_section: Section, path, report, glossary: dict,
     for term, entry in glossary.items():
         expansion = getattr(entry, "expansion", None)
         name = translated.get(term)
+        if "ASEAN" not in f"{expansion} {getattr(entry, 'definition', '')}":
+            continue  # the rule is about the names of ASEAN's bodies and instruments
         if not expansion or not name or len(expansion) < 12 \
                 or not re.search(r"(?<!\w)" + re.escape(expansion) + r"(?!\w)", source):
             continue
