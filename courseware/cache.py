@@ -52,6 +52,7 @@ from .problems import Problem, Report
 log = logging.getLogger(__name__)
 
 MANIFEST = ".manifest.json"
+STAMPS = ".stamps.json"  # sizes and times of the outputs: not deterministic, so not in the manifest
 CACHE = ".cache"
 RENDERS, FUNCTIONS = "render.json", "functions.json"
 FORMAT = 3  # bump when the layout of the manifest or the caches changes
@@ -66,7 +67,8 @@ def builder_version() -> str:
     h = hashlib.sha256(f"format {FORMAT}; python {sys.version_info[:2]}\n".encode())
     for path in sorted(PACKAGE.glob("*.py")):
         h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    for dist in ("markdown", "pymdown-extensions", "jinja2", "weasyprint", "pyyaml", "pydyf", "fonttools"):
+    for dist in ("markdown", "pymdown-extensions", "jinja2", "weasyprint", "pyyaml", "pydyf", "fonttools", "babel",
+                 "pyicu-wheels", "pillow", "brotli", "pikepdf", "rcssmin", "rjsmin", "myanmartools", "libzim"):
         try:
             h.update(f"{dist} {metadata.version(dist)}\n".encode())
         except metadata.PackageNotFoundError:
@@ -267,6 +269,60 @@ def _argument_digest(value) -> bytes:
     return repr(value).encode("utf-8")
 
 
+# --- Up to date: nothing the build reads has changed since the last build --------------------------
+
+INPUT_FOLDERS = ("modules", "templates", "fonts", "locale")
+
+
+def input_fingerprint(roots) -> str:
+    """Hash of everything a build reads: the builder (its code and libraries) and every file under modules/,
+    templates/, fonts/ and locale/ of the project and of the builder, by place and content. The participants'
+    CSV is not in it: a build with --participants always runs."""
+    h = hashlib.sha256(f"{builder_version()}\n{os.environ.get('SOURCE_DATE_EPOCH')}\n".encode())
+    seen = set()
+    for number, root in enumerate(roots):
+        root = Path(root).resolve()
+        if root in seen:
+            continue
+        seen.add(root)
+        for sub in INPUT_FOLDERS:
+            for rel, digest in tree_hashes(root / sub, root).items():
+                h.update(f"{number}/{rel} {digest}\n".encode("utf-8"))
+    return h.hexdigest()
+
+
+def _stamp(path: Path) -> list | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns]
+
+
+def up_to_date(output: Path, fingerprint: str, config: dict | None) -> list[Problem] | None:
+    """The problems the last build reported, if it read exactly these inputs and (for a build, `config` given)
+    was made with the same options and left every output file as it wrote it; otherwise None.
+
+    `config` None asks for `check`: the problems of the validation stages only."""
+    manifest = load_manifest(output)
+    if not manifest or manifest.get("inputs") != fingerprint:
+        return None
+    if config is None:
+        return [Problem(*p) for p in manifest.get("check_problems", [])]
+    if manifest.get("config") != config or manifest.get("partial"):
+        return None
+    try:
+        stamps = json.loads((output / STAMPS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(stamps, dict) or set(stamps) != set(manifest.get("outputs", {})):
+        return None
+    for rel, stamp in stamps.items():
+        if _stamp(output / rel) != stamp:
+            return None
+    return [Problem(*p) for p in manifest.get("problems", [])]
+
+
 # --- The session: caches loaded before a build, saved after a successful one ---------------------
 
 @dataclass
@@ -354,8 +410,12 @@ class Session:
         return data, [tuple(p) for p in meta.get("problems", [])]
 
     # Saving -------------------------------------------------------------------------------------
-    def finish(self, root: Path, files: dict[str, bytes], config: dict, partial: bool, templates: Path) -> Stats:
-        """Compare with the last build, then save the manifest and caches (call only after a successful write)."""
+    def finish(self, root: Path, files: dict[str, bytes], config: dict, partial: bool, templates: Path,
+               fingerprint: str | None = None, problems=(), check_problems=()) -> Stats:
+        """Compare with the last build, then save the manifest and caches (call only after a successful write).
+
+        `fingerprint` (input_fingerprint), `problems` (all the build reported) and `check_problems` (what
+        validation reported) let the next build or check with the same inputs answer at once (up_to_date)."""
         stats = self.stats
         memo = self.memo
         stats.renders_reused, stats.renders_done = memo.hits, memo.misses
@@ -392,6 +452,10 @@ class Session:
         manifest = {
             "format": FORMAT,
             "builder": builder_version(),
+            "inputs": fingerprint,
+            "partial": partial,
+            "problems": [dataclasses.astuple(p) for p in problems],
+            "check_problems": [dataclasses.astuple(p) for p in check_problems],
             "config": config,
             "sources": tree_hashes(root / "modules", root),
             "templates": tree_hashes(templates, templates.parent),
@@ -399,6 +463,10 @@ class Session:
             "outputs": dict(sorted(outputs.items())),
         }
         _write_if_changed(self.output / MANIFEST, (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode())
+        # Size and modification time of every output, to see at once that nothing was touched since (up_to_date):
+        # apart from the manifest, which must be the same for the same build.
+        stamps = {rel: _stamp(self.output / rel) for rel in sorted(outputs)}
+        _write_if_changed(self.output / STAMPS, (json.dumps(stamps, sort_keys=True) + "\n").encode())
         return stats
 
     def _load(self, name: str) -> dict:

@@ -100,7 +100,10 @@ def main(argv=None) -> int:
         print(line, file=sys.stderr if report.problems and not line.startswith(("check", "build")) else sys.stdout)
     if report.errors:
         return 1
-    if args.command == "build":
+    if args.command == "build" and result.up_to_date:
+        print(f"output/ is up to date: nothing the build reads changed since the last build "
+              f"({result.seconds:.2f} s; --clean builds everything again)")
+    elif args.command == "build":
         print(progress.summary(result.files, result.seconds, len(report.warnings), result.stats))
         total = sum(len(d) for d in result.files.values())
         print(f"wrote {len(result.files)} files ({total / 1e6:.1f} MB) to "

@@ -38,7 +38,9 @@ class Result:
     files: dict = field(default_factory=dict)
     seconds: float = 0.0
     stats: object = None  # cache.Stats: what this build redid and what it reused
+    up_to_date: bool = False  # nothing the build reads changed since the last one: it did nothing
     translations: dict = field(default_factory=dict)  # lang -> translations.LanguageReport
+    check_problems: list = field(default_factory=list)  # what the validation stages reported
     weights: object = None  # package.WeightReport: lesson page weights and the bundle's size
 
 
@@ -48,16 +50,30 @@ def build(root: Path, options: Options, output: Path | None = None) -> Result:
     Unchanged lessons and PDFs are taken from the caches of the last build (see cache.py), unless
     options.clean; the manifest and caches are saved only after a successful write. The session installs
     the Markdown and font caches for the stages (markup.caching, fonts.caching) and lays out the PDFs."""
+    started = time.perf_counter()
     output = output or root.resolve() / "output"
-    with cache.session(output, [root.resolve(), TOOL_ROOT], use_previous=not options.clean,
-                       progress=options.progress) as session:
+    roots = [root.resolve(), TOOL_ROOT]
+    fingerprint = cache.input_fingerprint(roots)
+    config = {"html": options.html, "pdf": options.pdf, "module": options.module,
+              "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH"), "participants": bool(options.participants)}
+    if not options.clean and not options.participants:  # like make: nothing changed, nothing to do
+        saved = cache.up_to_date(output, fingerprint, None if options.check_only else config)
+        if saved is not None:
+            report = Report(root.resolve())
+            report.problems.extend(saved)
+            return Result(report, seconds=time.perf_counter() - started, stats=cache.Stats(), up_to_date=True)
+    with cache.session(output, roots, use_previous=not options.clean, progress=options.progress) as session:
         result = _build(root, options, output, session)
         if result.files and not result.report.errors:
-            config = {"html": options.html, "pdf": options.pdf, "module": options.module,
-                      "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH")}
             result.stats = session.finish(root.resolve(), result.files, config, _partial(options),
-                                          TOOL_ROOT / "templates")
+                                          TOOL_ROOT / "templates", fingerprint, _kept(result.report.problems),
+                                          result.check_problems)
     return result
+
+
+def _kept(problems) -> list:
+    """Problems to keep in the manifest: none about the participants' file, which may quote their names."""
+    return [p for p in problems if not p.code.startswith("participants")]
 
 
 def _partial(options: Options) -> bool:
@@ -80,6 +96,7 @@ def _build(root: Path, options: Options, output: Path, session: cache.Session) -
     versions = languages.translate_all(course, report)  # {lang: (course in lang, translation report)}
     result.translations = {lang: lang_report for lang, (_, lang_report) in versions.items()}
     people = read_participants(options.participants, report) if options.participants else ()
+    result.check_problems = _kept(report.problems)
     if report.errors or options.check_only:
         return result
     files: dict[str, bytes] = {}
