@@ -228,11 +228,11 @@ class _Reader:
         return dataclasses.replace(translated, english=still_english(lesson, translated, LESSON_FIELDS))
 
     def check_body(self, body: str, path: Path, offset: int) -> None:
-        """Render the translated body once per audience so block and syntax errors point at the translation."""
+        """Render the translated body so that block and syntax errors point at the translation: once, for the
+        facilitator, whose page holds everything the trainee's does and the facilitator notes besides."""
         ctx = RenderContext(references=self.course.references, glossary=self.course.glossary, lang=self.lang)
-        for audience in ("trainee", "facilitator"):
-            markup.render(body, path=path, report=self.report, ctx=ctx, audience=audience, medium="web",
-                          offset=offset)
+        markup.render(body, path=path, report=self.report, ctx=ctx, audience="facilitator", medium="web",
+                      offset=offset)
 
     def module(self, module: Module) -> Module:
         t, data = self.yaml(module.path, "module", MODULE_KEYS)
