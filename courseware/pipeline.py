@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache, languages
+from . import cache, languages, lms
 from .load import load_course
 from .package import package
 from .problems import Report
@@ -24,6 +24,7 @@ TOOL_ROOT = Path(__file__).resolve().parent.parent  # templates/ and fonts/ live
 class Options:
     html: bool = True
     pdf: bool = True
+    lms: bool = True  # SCORM packages and the Common Cartridge (output/lms/): a full build, or alone (--lms-only)
     module: str | None = None
     clean: bool = False
     check_only: bool = False
@@ -52,7 +53,7 @@ def build(root: Path, options: Options, output: Path | None = None) -> Result:
     with cache.session(output, use_previous=not options.clean, progress=options.progress) as session:
         result = _build(root, options, output, session)
         if result.files and not result.report.errors:
-            config = {"html": options.html, "pdf": options.pdf, "module": options.module,
+            config = {"html": options.html, "pdf": options.pdf, "lms": options.lms, "module": options.module,
                       "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH")}
             result.stats = session.finish(root.resolve(), result.files, config, _partial(options),
                                           TOOL_ROOT / "templates")
@@ -60,7 +61,13 @@ def build(root: Path, options: Options, output: Path | None = None) -> Result:
 
 
 def _partial(options: Options) -> bool:
-    return bool(options.module) or not (options.html and options.pdf)
+    return bool(options.module) or not (options.html and options.pdf and options.lms)
+
+
+def _lms(options: Options) -> bool:
+    """The LMS packages come with a full build, or alone (--lms-only); not with --html-only, --pdf-only or
+    --module, which an author runs often and which do not need them."""
+    return options.lms and not options.module and options.html == options.pdf
 
 
 def _build(root: Path, options: Options, output: Path, session: cache.Session) -> Result:
@@ -93,8 +100,12 @@ def _build(root: Path, options: Options, output: Path, session: cache.Session) -
                 files.update({f"pdf/{name}": data for name, data in
                               render_pdfs(named, [root, TOOL_ROOT], report, options.workers).items()})
             files.update(languages.site_handouts(versions, pdfs))  # each site links to its own handouts
+        if options.html or _lms(options):
+            sites = languages.sites(versions, templates, TOOL_ROOT / "fonts", report)
+            if _lms(options):  # lms/: SCORM 1.2 and 2004 packages and a Common Cartridge, from the trainee site
+                files.update(lms.packages(versions, sites, course, templates))
         if options.html:
-            files.update(languages.sites(versions, templates, TOOL_ROOT / "fonts", report))
+            files.update(sites)
             shared, result.weights = package(versions[languages.SOURCE][0], templates, files, report,
                                              share=not _partial(options), versions=versions)
             files.update(shared)  # share/: the zipped trainee site and one file per module; page-weight.txt
