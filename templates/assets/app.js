@@ -224,4 +224,9 @@
   window.awaCourse = { t: t, el: el, each: each, load: load, save: save, today: today,
     watch: function (fn) { watchers.push(fn); },
     pick: function (quiz, question, choice) { if (pickers[quiz]) { pickers[quiz](question, choice); } } };
+  // In a SCORM package (courseware/lms.py) the page is shown in a frame of the launch page, which puts earlier
+  // answers back and listens from here on: hand it the page now, before the learner can pick anything.
+  try {
+    if (window.parent !== window && window.parent.awaScorm) { window.parent.awaScorm(window.awaCourse, doc); }
+  } catch (e) { /* framed by a page of another site: nothing to hand */ }
 }());

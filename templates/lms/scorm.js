@@ -2,8 +2,8 @@
    It finds the LMS's run-time API the standard way (API for SCORM 1.2, API_1484_11 for SCORM 2004, searched up
    the chain of parent windows, then from the opener), shows the course pages in a frame, and tells the LMS
    where the learner is, what they answered and how they did. The pages themselves are the trainee site's,
-   unchanged: this page listens to their quizzes through app.js (awaCourse.watch) and puts earlier answers back
-   (awaCourse.pick). Without an LMS it simply opens the first page, and the site keeps its progress in the
+   unchanged: app.js hands each to this page (awaScorm), which puts earlier answers back (awaCourse.pick) and
+   listens to the quizzes (awaCourse.watch). Without an LMS it simply opens the first page, and the site keeps its progress in the
    browser (localStorage) as it always does. A classic script, like app.js, for old phones. */
 (function () {
   "use strict";
@@ -163,23 +163,21 @@
   }
 
   // --- The pages, in a frame ------------------------------------------------------------------------------
-  var frame = doc.createElement("iframe");
-  frame.title = DATA.title;
-  frame.src = DATA.pages.indexOf(place) >= 0 ? place : DATA.start;
-  frame.addEventListener("load", function () {
-    var page, site;
-    try {
-      page = frame.contentDocument.body.getAttribute("data-page");
-      site = frame.contentWindow.awaCourse;
-    } catch (e) { return; }  // a page of another site, opened from a link
+  // Each page of the site hands itself over (app.js calls awaScorm) as soon as its quizzes are ready, before
+  // the learner can answer: its answers are put back, and its quizzes are listened to from then on.
+  win.awaScorm = function (site, content) {
+    var page = content.body.getAttribute("data-page");
     if (!page) { return; }
-    doc.title = frame.contentDocument.title;
+    doc.title = content.title;
     place = page;
     var k = DATA.lessons.indexOf(page);
     if (k >= 0) { opened[k] = true; }
-    if (site && site.watch) { follow(site, page, frame.contentDocument); }
+    follow(site, page, content);
     report(false);
-  });
+  };
+  var frame = doc.createElement("iframe");
+  frame.title = DATA.title;
+  frame.src = DATA.pages.indexOf(place) >= 0 ? place : DATA.start;
   doc.body.appendChild(frame);
 
   function follow(site, page, content) {
