@@ -61,7 +61,7 @@ def build(root: Path, options: Options, output: Path | None = None) -> Result:
 
 
 def _partial(options: Options) -> bool:
-    return bool(options.module) or not (options.html and options.pdf and options.lms)
+    return bool(options.module) or not (options.html and options.pdf)
 
 
 def _lms(options: Options) -> bool:
