@@ -219,6 +219,18 @@ def test_titles_and_descriptions_come_from_the_sources_in_the_package_language(b
     assert f'<html lang="{lang}">'.encode() in unzip(built[name])["launch.html"]
 
 
+@pytest.mark.parametrize("value, message", [
+    ("120", "mastery_score: expected a percentage from 0 to 100, found 120 [wrong-type]"),
+    ("high", "mastery_score: expected a whole number, found text 'high' [wrong-type]"),
+])
+def test_a_mastery_score_that_is_not_a_percentage_is_an_error(make_course, run, value, message):
+    from conftest import COURSE_YAML, minimal_course
+    root = make_course(minimal_course(**{"modules/course.yaml": COURSE_YAML + f"mastery_score: {value}\n"}))
+    code, out, err = run("check", "--root", root)
+    assert code == 1
+    assert f"modules/course.yaml:16:16: error: {message}" in err
+
+
 @pytest.mark.parametrize("sco, mastery", [("01-alpha", True), ("course", True), ("02-beta", False)])
 def test_the_mastery_score_of_course_yaml_is_in_the_manifest(built, sco, mastery):
     manifest, ns = scorm_manifest(unzip(built[f"scorm12/{sco}.en.zip"]), "1.2")
