@@ -110,7 +110,10 @@
   function report(leaving) {
     var p = progress();
     var passed = mastery !== null && p.total > 0 ? 100 * p.right >= mastery * p.total : null;
-    if (p.answered) {  // SCORM 1.2 LMSs (Moodle among them) take the raw score as the grade: a percentage
+    // The score once every question is answered. SCORM 1.2 LMSs (Moodle among them) take the raw score as the
+    // grade, so it is a percentage; and they judge any score against the mastery score when the learner leaves
+    // (Moodle's "Mastery score overrides status"), so a score sent earlier would fail a learner halfway.
+    if (p.total && p.answered === p.total) {
       set(CMI.score + "min", 0);
       set(CMI.score + "max", 100);
       set(CMI.score + "raw", Math.round(10000 * p.right / p.total) / 100);
