@@ -114,7 +114,7 @@ def packages(versions: dict, files: dict[str, bytes], course: Course, templates:
     for lang, (version, _) in versions.items():
         site = language_site(files, lang, course.lang, course.languages)
         quizzes = {path: read_quizzes(path, site[path]) for path in sorted(site) if path.endswith(".html")}
-        scos = [module_sco(version, module, lang, site, quizzes) for module in version.modules]
+        scos = [module_sco(module, lang, site, quizzes) for module in version.modules]
         scos.append(course_sco(version, lang, site, quizzes))
         for sco in scos:
             for folder, edition in EDITIONS.items():
@@ -148,7 +148,7 @@ def language_site(files: dict[str, bytes], lang: str, source: str, languages) ->
             if path.startswith(prefix) and (lang != source or not path.startswith(others))}
 
 
-def module_sco(course: Course, module: Module, lang: str, site: dict, quizzes: dict) -> Sco:
+def module_sco(module: Module, lang: str, site: dict, quizzes: dict) -> Sco:
     """A module: its overview and lessons, with the glossary and references they link to."""
     lessons = tuple(lesson_path(lesson) for lesson in module.lessons)
     pages = [module_path(module), *lessons, "glossary.html", "references.html"]

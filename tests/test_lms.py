@@ -13,7 +13,6 @@ import functools
 import http.server
 import io
 import json
-import posixpath
 import re
 import shutil
 import threading
@@ -26,7 +25,7 @@ import yaml
 
 from conftest import ROOT
 from lms_course import LESSON_ONE, LESSON_ONE_MY, LESSON_TWO, lms_course
-from test_browser import CHROMIUM, CHROMIUM_ARGS, Guard, browser, open_page  # noqa: F401  (fixtures)
+from test_browser import Guard, browser, open_page  # noqa: F401  (Chromium fixtures)
 from courseware import lms
 from courseware.cli import main as cli_main
 from courseware.pipeline import Options, _lms
