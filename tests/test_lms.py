@@ -179,12 +179,15 @@ def test_scorm_manifest_is_what_an_lms_imports(built, name):
 
 
 def test_every_file_of_every_package_is_listed_and_every_listed_file_is_there(built):
+    identifiers = []
     for name in PACKAGES:
         files = unzip(built[name])
         manifest, ns = scorm_manifest(files, edition_of(name))
+        identifiers.append(manifest.get("identifier"))
         listed = [f.get("href") for f in manifest.iterfind("cp:resources/cp:resource/cp:file", ns)]
         assert len(listed) == len(set(listed)), name
         assert sorted(listed) == sorted(set(files) - {"imsmanifest.xml"}), name
+    assert len(set(identifiers)) == len(PACKAGES), "an LMS tells packages apart by their manifest's identifier"
 
 
 def test_zips_are_flat_sorted_and_dated_by_the_release(built):
@@ -433,14 +436,21 @@ class Learner:
         measure = item.findtext(".//adlcp:masteryscore", namespaces=ns) if self.edition == "1.2" else \
             item.findtext(".//imsss:minNormalizedMeasure", namespaces=ns)
         self.mastery = float(measure) if measure else None
-        self.data = None
+        self.data = self.popup = None
         self.page.goto(base + "harness.html")
 
-    def start(self):
+    def start(self, window: bool = False):
+        """Launch the SCO in a frame of the LMS's page or, with `window`, in a window of its own."""
         url = f"pkg/{self.package.removesuffix('.zip')}/{self.launch}"
-        self.page.evaluate("config => start(config)", {"edition": self.edition, "launch": url, "data": self.data,
-                                                       "mastery": self.mastery})
-        content = self.page.frame_locator("#sco").frame_locator("iframe")
+        config = {"edition": self.edition, "launch": url, "data": self.data, "mastery": self.mastery, "window": window}
+        if window:
+            with self.page.expect_popup() as opened:
+                self.page.evaluate("config => start(config)", config)
+            self.popup = opened.value
+            content = self.popup.frame_locator("iframe")
+        else:
+            self.page.evaluate("config => start(config)", config)
+            content = self.page.frame_locator("#sco").frame_locator("iframe")
         content.locator("body[data-page]").wait_for(state="attached")
         return content
 
@@ -455,6 +465,10 @@ class Learner:
             && c.args[0] === element && c.args[1] === value)""", arg=[element, value])
 
     def leave(self) -> dict:
+        if self.popup is not None:  # the learner closes the SCO's window
+            self.popup.close(run_before_unload=True)
+            self.popup = None
+            self.page.wait_for_function("lms.calls.some(c => c.method === 'LMSFinish' || c.method === 'Terminate')")
         self.data = self.page.evaluate("leave()")
         calls = self.data["calls"]
         assert [c for c in calls if c["error"] != "0" or c["result"] == "false"] == [], "API errors"
@@ -469,7 +483,8 @@ class Learner:
         return {c["args"][0]: c["args"][1] for c in self.data["calls"] if c["method"].endswith("SetValue")}
 
     def page_url(self) -> str:
-        frames = [f.url for f in self.page.frames if "/pkg/" in f.url and not f.url.endswith(self.launch)]
+        page = self.popup or self.page
+        frames = [f.url for f in page.frames if "/pkg/" in f.url and not f.url.endswith(self.launch)]
         assert len(frames) == 1, frames
         return frames[0].split("/pkg/", 1)[1].split("/", 2)[2]
 
@@ -590,6 +605,20 @@ def test_a_learner_answers_leaves_resumes_and_finishes(learner, edition, lang):
     assert held[2]["response"] == (["a", "c"] if passed else ["a", "b", "c"])
     assert [i["result"] for i in held[2:]] == [RESULT[edition][passed]] * 2
     assert SESSION_TIME[edition].match(values["cmi.core.session_time" if edition == "1.2" else "cmi.session_time"])
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("edition", ["1.2", "2004"])
+def test_a_package_in_a_window_of_its_own_finds_the_api_through_its_opener(learner, edition):
+    me = learner(f"{'scorm12' if edition == '1.2' else 'scorm2004'}/01-alpha.en.zip")
+    content = me.start(window=True)
+    content.locator("a[href='one.html']").first.click()
+    me.at("alpha/one.html")
+    answer(content, 0, 0)
+    assert me.page_url() == "alpha/one.html"
+    data = me.leave()
+    assert interactions(data, edition)[0]["result"] == "correct"
+    assert data["exit"] == "suspend"
 
 
 @pytest.mark.browser
