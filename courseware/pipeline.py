@@ -53,7 +53,7 @@ def build(root: Path, options: Options, output: Path | None = None) -> Result:
     with cache.session(output, use_previous=not options.clean, progress=options.progress) as session:
         result = _build(root, options, output, session)
         if result.files and not result.report.errors:
-            config = {"html": options.html, "pdf": options.pdf, "lms": options.lms, "module": options.module,
+            config = {"html": options.html, "pdf": options.pdf, "module": options.module,
                       "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH")}
             result.stats = session.finish(root.resolve(), result.files, config, _partial(options),
                                           TOOL_ROOT / "templates")
