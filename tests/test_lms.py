@@ -622,6 +622,26 @@ def test_a_package_in_a_window_of_its_own_finds_the_api_through_its_opener(learn
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("edition, threshold, outcome", [
+    ("1.2", 80, "failed"), ("1.2", 75, "passed"), ("2004", 0.8, "failed"), ("2004", 0.75, "passed")])
+def test_the_lms_mastery_score_wins_and_a_score_equal_to_it_passes(learner, edition, threshold, outcome):
+    me = learner(f"{'scorm12' if edition == '1.2' else 'scorm2004'}/01-alpha.en.zip")
+    me.mastery = threshold  # the LMS's own threshold, not the manifest's 60 %
+    content = me.start()
+    content.locator("a[href='one.html']").first.click()
+    answer(content, 0, 1)
+    answer(content, 1, 0)
+    content.locator("a[rel=next]").click()
+    me.at("alpha/two.html")
+    answer(content, 0, 0, 2)
+    answer(content, 1, 1)
+    me.leave()
+    values = me.set_values()
+    assert values[SCORE[edition] + "raw"] == "75"
+    assert values["cmi.core.lesson_status" if edition == "1.2" else "cmi.success_status"] == outcome
+
+
+@pytest.mark.browser
 def test_a_module_without_a_quiz_is_completed_without_a_score(learner):
     me = learner("scorm12/02-beta.en.zip")
     content = me.start()

@@ -1,10 +1,10 @@
 /* Advocacy with ASEAN: the launch page of a SCORM package (courseware/lms.py, launch.html).
    It finds the LMS's run-time API the standard way (API for SCORM 1.2, API_1484_11 for SCORM 2004, searched up
    the chain of parent windows, then from the opener), shows the course pages in a frame, and tells the LMS
-   where the learner is, what they answered and how they did. The pages themselves are the trainee site's,
-   unchanged: app.js hands each to this page (awaScorm), which puts earlier answers back (awaCourse.pick) and
-   listens to the quizzes (awaCourse.watch). Without an LMS it simply opens the first page, and the site keeps its progress in the
-   browser (localStorage) as it always does. A classic script, like app.js, for old phones. */
+   where the learner is, what they answered and how they did. The pages themselves are the trainee site's:
+   app.js hands each to this page (awaScorm), which puts earlier answers back (awaCourse.pick) and listens to
+   the quizzes (awaCourse.watch). Without an LMS it simply opens the first page, and the site keeps its
+   progress in the browser (localStorage) as it always does. A classic script, like app.js, for old phones. */
 (function () {
   "use strict";
   var doc = document, win = window;
@@ -95,7 +95,7 @@
   var mastery = DATA.mastery;  // percent; the LMS's own threshold, from the manifest, wins
   if (mastery !== null) {
     var given = parseFloat(get(V12 ? "cmi.student_data.mastery_score" : "cmi.scaled_passing_score"));
-    if (!isNaN(given)) { mastery = V12 ? given : given * 100; }
+    if (!isNaN(given)) { mastery = V12 ? given : Math.round(given * 10000) / 100; }  // 0.6 * 100 is 60.00000000000001
   }
   var interactions = parseInt(get("cmi.interactions._count"), 10) || 0;
   var started = new Date().getTime();
