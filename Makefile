@@ -26,7 +26,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
-node_modules/.installed: package.json
+node_modules/.installed: package.json package-lock.json  ## axe-core, scorm-again (test-only JavaScript)
 	@command -v npm >/dev/null 2>&1 || scripts/system-deps.sh test
 	npm install --no-audit --no-fund --silent
 	touch $@

@@ -6,11 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import progress
+from . import lms, progress
 from .pipeline import Options, build
 
 EPILOG = """commands:
-  build   (default) build the trainee site, facilitator site and PDFs into output/
+  build   (default) build the trainee site, facilitator site, PDFs and LMS packages into output/
   check   validate every source file and report problems; writes nothing
   serve   build the site, serve it on 127.0.0.1 and rebuild and reload the page on every edit
   new module NAME          create modules/NN-NAME/ with a documented module.yaml and a first lesson
@@ -32,6 +32,8 @@ def parser() -> argparse.ArgumentParser:
     what = p.add_mutually_exclusive_group()
     what.add_argument("--html-only", action="store_true", help="build only the HTML sites")
     what.add_argument("--pdf-only", action="store_true", help="build only the PDFs")
+    what.add_argument("--lms-only", action="store_true", help="build only the LMS packages in output/lms/ (SCORM 1.2 "
+                      "and 2004, IMS Common Cartridge), which a full build also makes")
     p.add_argument("--module", metavar="ID", help="lay out only this module's handouts (its id or folder name); "
                    "the sites are built whole, since they link across modules")
     p.add_argument("--clean", action="store_true", help="discard the previous output and build everything afresh")
@@ -66,13 +68,14 @@ def main(argv=None) -> int:
     if args.module and not _module_exists(root, args.module):
         print(f"build.py: error: no module '{args.module}' in modules/", file=sys.stderr)
         return 2
-    if args.participants and (args.html_only or args.command not in ("build", "check")):
+    if args.participants and (args.html_only or args.lms_only or args.command not in ("build", "check")):
         print("build.py: error: --participants needs a build that makes PDFs", file=sys.stderr)
         return 2
     if args.participants and not args.participants.is_file():
         print(f"build.py: error: participants file not found: {args.participants}", file=sys.stderr)
         return 2
-    options = Options(html=not args.pdf_only, pdf=not args.html_only, module=args.module, clean=args.clean,
+    options = Options(html=not (args.pdf_only or args.lms_only), pdf=not (args.html_only or args.lms_only),
+                      lms=not (args.html_only or args.pdf_only), module=args.module, clean=args.clean,
                       check_only=args.command == "check", workers=args.jobs, participants=args.participants)
     if args.command == "serve":
         from .serve import serve
@@ -111,6 +114,8 @@ def main(argv=None) -> int:
         if result.weights is not None:  # the page-weight report (the full table is in output/page-weight.txt)
             for line in result.weights.summary():
                 print(line)
+        for line in lms.summary(result.files):
+            print(line)
     return 0
 
 

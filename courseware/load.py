@@ -355,7 +355,13 @@ def load_course(root: Path, report: Report) -> Course | None:
     editions = build_editions(raw, data.get("editions"), modules, path, report, lost_module)
     home = read_text(source / "home.md", report) or ""
     assessment = load_assessment(source / "assessment.yaml", report)
+    mastery = data.get("mastery_score", 80)
+    if isinstance(mastery, int) and not 0 <= mastery <= 100:
+        p = raw.value_line_of("mastery_score")
+        report.error(path, p[0], p[1], f"mastery_score: expected a percentage from 0 to 100, found {mastery}",
+                     "wrong-type")
     return Course(root=root, source=source, title=data["title"], subtitle=data.get("subtitle"),
                   version=data["version"], release_date=data["release_date"], publisher=data["publisher"] or "",
                   languages=languages, modules=tuple(modules), editions=editions, glossary=glossary,
-                  references=references, home=home, assessment=assessment, unreadable=frozenset(unreadable))
+                  references=references, home=home, assessment=assessment, unreadable=frozenset(unreadable),
+                  mastery_score=mastery if isinstance(mastery, int) else 80)

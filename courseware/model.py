@@ -166,6 +166,7 @@ class Course:
     # "glossary" and/or "references" when one of their files could not be read (its error is reported): the
     # checks of terms or citations against them are skipped, as every use would be reported as unknown.
     unreadable: frozenset = frozenset()
+    mastery_score: int = 80  # percent of quiz questions right to pass, in an LMS (see courseware/lms.py)
 
     @property
     def lessons(self) -> list[Lesson]:

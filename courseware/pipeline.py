@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache, languages
+from . import cache, languages, lms
 from .load import load_course
 from .package import package
 from .problems import Report
@@ -24,6 +24,7 @@ TOOL_ROOT = Path(__file__).resolve().parent.parent  # templates/ and fonts/ live
 class Options:
     html: bool = True
     pdf: bool = True
+    lms: bool = True  # SCORM packages and the Common Cartridge (output/lms/): a full build, or alone (--lms-only)
     module: str | None = None
     clean: bool = False
     check_only: bool = False
@@ -80,6 +81,12 @@ def _partial(options: Options) -> bool:
     return bool(options.module) or not (options.html and options.pdf)
 
 
+def _lms(options: Options) -> bool:
+    """The LMS packages come with a full build, or alone (--lms-only); not with --html-only, --pdf-only or
+    --module, which an author runs often and which do not need them."""
+    return options.lms and not options.module and options.html == options.pdf
+
+
 def _build(root: Path, options: Options, output: Path, session: cache.Session) -> Result:
     started = time.perf_counter()
     root = root.resolve()
@@ -111,8 +118,12 @@ def _build(root: Path, options: Options, output: Path, session: cache.Session) -
                 files.update({f"pdf/{name}": data for name, data in
                               render_pdfs(named, [root, TOOL_ROOT], report, options.workers).items()})
             files.update(languages.site_handouts(versions, pdfs))  # each site links to its own handouts
+        if options.html or _lms(options):
+            sites = languages.sites(versions, templates, TOOL_ROOT / "fonts", report)
+            if _lms(options):  # lms/: SCORM 1.2 and 2004 packages and a Common Cartridge, from the trainee site
+                files.update(lms.packages(versions, sites, course, templates))
         if options.html:
-            files.update(languages.sites(versions, templates, TOOL_ROOT / "fonts", report))
+            files.update(sites)
             shared, result.weights = package(versions[languages.SOURCE][0], templates, files, report,
                                              share=not _partial(options), versions=versions)
             files.update(shared)  # share/: the zipped trainee site and one file per module; page-weight.txt

@@ -203,6 +203,8 @@ COURSE = Schema("course", [
     Field("languages", "strlist", "Language codes to build, English first.", required=True),
     Field("modules", "strlist", "The module folders, in teaching order.", required=True),
     Field("editions", ListOf(EDITION), "The ways the course can be run, each with its agenda.", required=True),
+    Field("mastery_score", "int", "The percentage of quiz questions a learner must answer right to pass a module "
+          "(or the course) in an LMS: the SCORM packages report passed or failed against it.", default=80),
 ])
 
 MODULE = Schema("module", [

@@ -29,6 +29,10 @@
     return e;
   }
   function today() { return new Date().toISOString().slice(0, 10); }
+  // What the launch page of a SCORM package (courseware/lms.py) hears from the quizzes: each pick and each
+  // "Try again" (watch), and how it puts back the picks it kept for the learner (pick).
+  var watchers = [], pickers = [];
+  function tell(event) { watchers.forEach(function (w) { w(event); }); }
 
   // Phones: the course menu folds behind the Menu button (base.html; style.css shows it below 40 em only).
   // Escape closes it and puts focus back on the button; nothing traps focus.
@@ -115,6 +119,8 @@
     retry.type = "button";
     retry.hidden = true;
     var state = [];  // per question: the choices picked, whether it is finished, and whether it was right
+    var choiceButtons = [];
+    pickers[qi] = function (i, j) { if (choiceButtons[i] && choiceButtons[i][j]) { choiceButtons[i][j].click(); } };
     each(quiz.querySelectorAll(".quiz-question"), function (q, i) {
       var choices = answers[i] || [];
       var needed = choices.filter(function (c) { return c.correct; }).length;  // "choose all that apply": several
@@ -122,7 +128,7 @@
       feedback.setAttribute("aria-live", "polite");
       feedback.id = "quiz-" + qi + "-" + i + "-feedback";
       q.appendChild(feedback);
-      var buttons = [], items = [];
+      var buttons = choiceButtons[i] = [], items = [];
       state[i] = { picks: [], done: false, right: false };
       each(q.querySelectorAll(".quiz-choice"), function (li, j) {
         var button = el("button", "choice");
@@ -167,6 +173,7 @@
             }
           }
           update();
+          tell({ type: "pick", quiz: qi, question: i, choice: j, done: s.done, right: s.right });
         });
       });
     });
@@ -209,9 +216,17 @@
       retry.hidden = true;
       var first = quiz.querySelector("button.choice");
       if (first) { first.focus(); }
+      tell({ type: "retry", quiz: qi });
     });
   });
 
   // What the progress page (progress.js, loaded there only, to keep lesson pages light) needs from here.
-  window.awaCourse = { t: t, el: el, each: each, load: load, save: save, today: today };
+  window.awaCourse = { t: t, el: el, each: each, load: load, save: save, today: today,
+    watch: function (fn) { watchers.push(fn); },
+    pick: function (quiz, question, choice) { if (pickers[quiz]) { pickers[quiz](question, choice); } } };
+  // In a SCORM package (courseware/lms.py) the page is shown in a frame of the launch page, which puts earlier
+  // answers back and listens from here on: hand it the page now, before the learner can pick anything.
+  try {
+    if (window.parent !== window && window.parent.awaScorm) { window.parent.awaScorm(window.awaCourse, doc); }
+  } catch (e) { /* framed by a page of another site: nothing to hand */ }
 }());
