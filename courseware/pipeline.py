@@ -55,7 +55,7 @@ def build(root: Path, options: Options, output: Path | None = None) -> Result:
     output = output or root.resolve() / "output"
     roots = [root.resolve(), TOOL_ROOT]
     fingerprint = cache.input_fingerprint(roots)
-    config = {"html": options.html, "pdf": options.pdf, "module": options.module,
+    config = {"html": options.html, "pdf": options.pdf, "lms": options.lms, "module": options.module,
               "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH"), "participants": bool(options.participants)}
     if not options.clean and not options.participants:  # like make: nothing changed, nothing to do
         saved = cache.up_to_date(output, fingerprint, None if options.check_only else config)
