@@ -34,6 +34,8 @@ def parser() -> argparse.ArgumentParser:
     what.add_argument("--pdf-only", action="store_true", help="build only the PDFs")
     p.add_argument("--module", metavar="ID", help="lay out only this module's handouts (its id or folder name); "
                    "the sites are built whole, since they link across modules")
+    p.add_argument("--no-readers", action="store_true", help="do not make the Kiwix ZIM files and EPUB books of "
+                   "share/ (a full build makes them from the trainee site)")
     p.add_argument("--clean", action="store_true", help="discard the previous output and build everything afresh")
     p.add_argument("--root", type=Path, default=Path(__file__).resolve().parent.parent,
                    help="project root (default: the folder of build.py)")
@@ -73,7 +75,8 @@ def main(argv=None) -> int:
         print(f"build.py: error: participants file not found: {args.participants}", file=sys.stderr)
         return 2
     options = Options(html=not args.pdf_only, pdf=not args.html_only, module=args.module, clean=args.clean,
-                      check_only=args.command == "check", workers=args.jobs, participants=args.participants)
+                      check_only=args.command == "check", workers=args.jobs, participants=args.participants,
+                      readers=not args.no_readers)
     if args.command == "serve":
         from .serve import serve
         return serve(root, options, args.output.resolve() if args.output else None, port=args.port,
