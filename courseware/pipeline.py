@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache, languages, zim
+from . import cache, epub, languages, zim
 from .load import load_course
 from .package import package
 from .problems import Report
@@ -30,7 +30,7 @@ class Options:
     workers: int | None = None
     progress: object = None  # a progress.Progress to show work as it happens; None is silent
     participants: Path | None = None  # CSV for named certificates: personal data, never cached (issue 5)
-    readers: bool = True  # share/: a Kiwix ZIM file per language (and EPUB books) in a full build (issue 12)
+    readers: bool = True  # share/: a Kiwix ZIM file and EPUB books per language, in a full build (issue 12)
 
 
 @dataclass
@@ -99,8 +99,9 @@ def _build(root: Path, options: Options, output: Path, session: cache.Session) -
             shared, result.weights = package(versions[languages.SOURCE][0], templates, files, report,
                                              share=not _partial(options), versions=versions)
             files.update(shared)  # share/: the zipped trainee site and one file per module; page-weight.txt
-            if options.readers and not _partial(options):  # share/: the trainee site for Kiwix, from its pages
+            if options.readers and not _partial(options):  # share/: ZIMs for Kiwix and EPUBs, from the trainee site
                 files.update(zim.zims(versions, files, templates))
+                files.update(epub.books(versions, files, templates, TOOL_ROOT / "fonts"))
         files["translation-report.txt"] = languages.translation_report(versions, report).encode("utf-8")
     except TemplateError as exc:
         report.error(exc.path, exc.line, 1, exc.message, "template")
