@@ -33,14 +33,15 @@ def build_sites(out: Path) -> None:
     assert not result.report.errors, result.report.format()
 
 
-def readers_from(out: Path) -> dict[str, bytes]:
-    """{share/...: bytes}: the ZIM files and EPUB books made from the trainee site in out/html."""
-    from courseware import epub, languages, zim
+def stage_inputs(out: Path, root: Path = ROOT) -> tuple[dict, dict[str, bytes]]:
+    """What the readers stage of a full build gets: {lang: (course, report)} and the files, the trainee site in
+    out/html with a stand-in for each handout PDF."""
+    from courseware import languages
     from courseware.load import load_course
     from courseware.pages import handout_name
     from courseware.problems import Report
-    report = Report(ROOT)
-    course = load_course(ROOT, report)
+    report = Report(root)
+    course = load_course(root, report)
     versions = languages.translate_all(course, report)
     files = {f"html/{p.relative_to(out / 'html').as_posix()}": p.read_bytes()
              for p in sorted((out / "html").rglob("*")) if p.is_file()}
@@ -48,6 +49,13 @@ def readers_from(out: Path) -> dict[str, bytes]:
         for module in course.modules:
             name = f"html/{languages.prefix(lang)}handouts/{handout_name(module)}"
             files.setdefault(name, STAND_IN_PDF + f"% {name}\n".encode())  # distinct: zimcheck warns of duplicates
+    return versions, files
+
+
+def readers_from(out: Path) -> dict[str, bytes]:
+    """{share/...: bytes}: the ZIM files and EPUB books made from the trainee site in out/html."""
+    from courseware import epub, zim
+    versions, files = stage_inputs(out)
     made = zim.zims(versions, files, ROOT / "templates")
     made.update(epub.books(versions, files, ROOT / "templates", ROOT / "fonts"))
     return made
