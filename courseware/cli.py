@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import progress
+from . import progress, zim
 from .pipeline import Options, build
 
 EPILOG = """commands:
@@ -107,6 +107,8 @@ def main(argv=None) -> int:
         if result.weights is not None:  # the page-weight report (the full table is in output/page-weight.txt)
             for line in result.weights.summary():
                 print(line)
+        for line in zim.readers_summary(result.files):  # share/*.zim and share/epub/ (issue 12)
+            print(line)
     return 0
 
 

@@ -305,3 +305,14 @@ def deterministic(data: bytes) -> bytes:
         buf[at:at + 16] = hashlib.sha256(digest + n.to_bytes(2, "big")).digest()[:16]
     buf[checksum_at:] = hashlib.md5(bytes(buf[:checksum_at])).digest()
     return bytes(buf)
+
+
+def readers_summary(files: dict[str, bytes]) -> list[str]:
+    """A line for the terminal: the ZIM files and EPUB books of share/, how many and the largest."""
+    parts = []
+    for ext, what in ((".zim", "ZIM file"), (".epub", "EPUB book")):
+        made = {name: len(data) for name, data in files.items() if name.startswith(SHARE + "/") and name.endswith(ext)}
+        if made:
+            largest = max(made, key=lambda name: (made[name], name))
+            parts.append(f"{len(made)} {what}{'s' * (len(made) != 1)}, largest {made[largest] / 1024:.0f} KB ({largest[len(SHARE) + 1:]})")
+    return ["Kiwix and e-readers: " + "; ".join(parts)] if parts else []
