@@ -78,7 +78,7 @@ def books(versions: dict, files: dict[str, bytes], templates: Path, fonts_dir: P
     english = versions[SOURCE][0]
     out = {}
     for lang, (course, _) in versions.items():
-        site = Site(language_site(files, lang, course.languages), lang)
+        site = Site(language_site(files, lang, course.languages))
         env = environment(templates)
         i18n.install(env, lang)
         named = {pdf_name(f"{module.number:02d}-{module.id}.epub", lang):
@@ -124,8 +124,8 @@ def book_fonts(texts, fonts_dir: Path) -> dict[str, bytes]:
 class Site:
     """One language's trainee site: each page's main part parsed once, copied for each book."""
 
-    def __init__(self, files: dict[str, bytes], lang: str):
-        self.files, self.lang = files, lang
+    def __init__(self, files: dict[str, bytes]):
+        self.files = files
         self._parsed: dict[str, ET.Element] = {}
 
     def main(self, path: str) -> ET.Element:
@@ -164,8 +164,8 @@ class Book:
                 chapters.append(Chapter("intro.xhtml", _text(heading) if heading is not None else course.title,
                                         "intro", intro, "index.html", epub_type="bodymatter"))
         for module in modules:
-            chapters.append(Chapter(f"{module.id}.xhtml", _("Module %(n)s") % {"n": module.number} + ": " + module.title,
-                                    "module", self.site.main(module_path(module)), module_path(module),
+            chapters.append(Chapter(f"{module.id}.xhtml", self._module_title(module), "module",
+                                    self.site.main(module_path(module)), module_path(module),
                                     "en" if "title" in module.english and self.lang != SOURCE else None))
             for lesson in module.lessons:
                 path = lesson_path(lesson)
@@ -191,9 +191,11 @@ class Book:
 
     @property
     def title(self) -> str:
-        if self.module:
-            return self._("Module %(n)s") % {"n": self.module.number} + ": " + self.module.title
-        return self.course.title
+        return self._module_title(self.module) if self.module else self.course.title
+
+    def _module_title(self, module) -> str:
+        """Module 1: ASEAN context and background (in the book's language)."""
+        return self._("Module %(n)s") % {"n": module.number} + ": " + module.title
 
     def _used(self, chapters) -> tuple[set, set]:
         """The glossary terms and references the chapters link to (their ids: term-asean, ref-charter)."""
@@ -332,10 +334,11 @@ class Book:
             body = chapter.body if isinstance(chapter.body, str) else _xhtml(chapter.body, self.lang)
             docs[chapter.name] = render_template(self.env, "epub/chapter.xhtml", lang=self.lang, title=chapter.title,
                                                  kind=chapter.kind, epub_type=chapter.epub_type, body=body)
-        docs["nav.xhtml"] = render_template(self.env, "epub/nav.xhtml", book=self.metadata(docs))
+        docs["nav.xhtml"] = render_template(self.env, "epub/nav.xhtml", book=self.metadata())
         return docs
 
-    def metadata(self, docs=None) -> dict:
+    def metadata(self) -> dict:
+        """What the package document, the navigation document and the NCX say about the book."""
         _ = self._
         toc, current = [], None
         for chapter in self.chapters:
@@ -352,10 +355,10 @@ class Book:
                      {"type": "bodymatter", "href": first, "label": self.title}]
         landmarks += [{"type": c.epub_type, "href": c.name, "label": c.title} for c in self.chapters
                       if c.kind in ("glossary", "references")]
-        which = self.module.id if self.module else "course"
+        which = f"{slug(self.english.title)}/{self.module.id if self.module else 'course'}/{self.lang}"
         return {
             "lang": self.lang, "title": self.title, "toc": toc, "landmarks": landmarks,
-            "identifier": "urn:uuid:" + str(uuid.uuid5(UUID_NAMESPACE, f"{slug(self.english.title)}/{which}/{self.lang}")),
+            "identifier": f"urn:uuid:{uuid.uuid5(UUID_NAMESPACE, which)}",
             "creator": self.course.publisher, "publisher": self.course.publisher,
             "date": self.course.release_date.isoformat(),
             "modified": f"{self.course.release_date.isoformat()}T00:00:00Z",
@@ -372,11 +375,10 @@ class Book:
         files.update(embedded)
         files.update({book_path: self.site.files[src] for src, book_path in self.images.items()})
         book = self.metadata()
-        manifest, spine = [], []
-        for n, name in enumerate(sorted(files)):
-            ext = posixpath.splitext(name)[1]
-            media = {".xhtml": "application/xhtml+xml", ".css": "text/css", ".ttf": "font/ttf"}.get(ext) or \
-                MEDIA_TYPES[ext]
+        manifest = []
+        for name in sorted(files):
+            media = {**MEDIA_TYPES, ".xhtml": "application/xhtml+xml", ".css": "text/css", ".ttf": "font/ttf"}[
+                posixpath.splitext(name)[1]]
             props = "nav" if name == "nav.xhtml" else None
             manifest.append({"id": _id(name), "href": name, "media_type": media, "properties": props})
         manifest.append({"id": "ncx", "href": "toc.ncx", "media_type": "application/x-dtbncx+xml", "properties": None})
@@ -388,6 +390,7 @@ class Book:
         container = (self.templates / "epub" / "container.xml").read_bytes()
         return epub_zip({"META-INF/container.xml": container, **{f"OEBPS/{k}": v for k, v in files.items()}},
                         self.course.release_date)
+
 
 # --- Page trees -------------------------------------------------------------------------------------------
 

@@ -314,5 +314,6 @@ def readers_summary(files: dict[str, bytes]) -> list[str]:
         made = {name: len(data) for name, data in files.items() if name.startswith(SHARE + "/") and name.endswith(ext)}
         if made:
             largest = max(made, key=lambda name: (made[name], name))
-            parts.append(f"{len(made)} {what}{'s' * (len(made) != 1)}, largest {made[largest] / 1024:.0f} KB ({largest[len(SHARE) + 1:]})")
+            parts.append(f"{len(made)} {what}{'s' * (len(made) != 1)}, largest {made[largest] / 1024:.0f} KB "
+                         f"({largest[len(SHARE) + 1:]})")
     return ["Kiwix and e-readers: " + "; ".join(parts)] if parts else []
