@@ -68,7 +68,10 @@ class Chapter:
 class Quiz:
     anchor: str  # the quiz's id in its chapter
     chapter: str
-    label: str  # "Module 1 · Lesson 2: How ASEAN makes decisions"
+    label: str  # "Module 1 · Lesson 2: "
+    title: str  # the lesson's title
+    title_lang: str | None  # its language, where it differs from the book's
+    lang: str | None  # the quiz's language (its questions, choices and feedback), where it differs from the book's
     section: ET.Element  # the quiz in its chapter
     questions: list = field(default_factory=list)  # [(prompt element, [(choice element, correct, feedback)])]
 
@@ -235,9 +238,12 @@ class Book:
         lesson_number = {lesson_path(lesson): n for m in self.course.modules
                          for n, lesson in enumerate(m.lessons, 1)}
         module = next(m for m in self.course.modules if chapter.source.startswith(m.id + "/"))
-        label = (self._("Module %(m)s · Lesson %(l)s") % {"m": module.number, "l": lesson_number[chapter.source]}
-                 + ": " + chapter.title)
+        label = self._("Module %(m)s · Lesson %(l)s") % {"m": module.number, "l": lesson_number[chapter.source]} + ": "
+        up = {child: parent for parent in chapter.body.iter() for child in parent}
         for n, section in enumerate(s for s in chapter.body.iter("section") if "quiz" in _classes(s)):
+            lang, at = None, section
+            while at is not None and lang is None:  # the nearest lang: a lesson still in English says lang="en"
+                lang, at = at.get("lang"), up.get(at)
             parents = {child: parent for parent in section.iter() for child in parent}
             script = next((e for e in section.iter("script") if "quiz-data" in _classes(e)), None)
             answers = json.loads(script.text or "[]") if script is not None else []
@@ -245,7 +251,8 @@ class Book:
                 _remove(script, parents)
             anchor = section.get("id") or f"quiz-{n + 1}"
             section.set("id", anchor)
-            quiz = Quiz(anchor, chapter.name, label, section)
+            quiz = Quiz(anchor, chapter.name, label, chapter.title, chapter.title_lang,
+                        lang if lang and lang != self.lang else None, section)
             for i, question in enumerate(q for q in section.iter("li") if "quiz-question" in _classes(q)):
                 prompt = question.find("p")
                 choices = [c for c in question.iter("li") if "quiz-choice" in _classes(c)]
@@ -265,12 +272,14 @@ class Book:
                                  {"href": f"answers.xhtml#answers-{n}"})
             link.text = _("Quiz answer key")
             part = ET.SubElement(root, "section", {"class": "quiz-answers", "id": f"answers-{n}"})
-            ET.SubElement(ET.SubElement(part, "h2"), "a", {"href": f"{quiz.chapter}#{quiz.anchor}"}).text = quiz.label
+            heading = ET.SubElement(ET.SubElement(part, "h2"), "a", {"href": f"{quiz.chapter}#{quiz.anchor}"})
+            heading.text = quiz.label
+            _lang(ET.SubElement(heading, "span"), quiz.title_lang).text = quiz.title
             questions = ET.SubElement(part, "ol", {"class": "questions"})
             for prompt, choices in quiz.questions:
                 item = ET.SubElement(questions, "li")
                 if prompt is not None:
-                    item.append(_moved(prompt, quiz.chapter))
+                    item.append(_lang(_moved(prompt, quiz.chapter), quiz.lang))
                 letters = [chr(ord("A") + j) for j in range(len(choices))]
                 right = ", ".join(letter for letter, (_c, correct, _f) in zip(letters, choices) if correct)
                 ET.SubElement(item, "p", {"class": "answer"}).text = f"{_('Answer')}: {right}"
@@ -279,13 +288,17 @@ class Book:
                     li = ET.SubElement(listing, "li", {"class": "right" if correct else "wrong"})
                     mark = ET.SubElement(li, "span", {"class": "letter"})
                     mark.text = f"{letter}. {'✓' if correct else '✗'} "
-                    text = ET.SubElement(li, "span", {"class": "choice"})
+                    text = _lang(ET.SubElement(li, "span", {"class": "choice"}), quiz.lang)
                     choice = _moved(choice, quiz.chapter)
                     text.text = choice.text
                     for child in choice:
                         text.append(child)
-                    verdict = ET.SubElement(li, "span", {"class": "feedback"})
-                    verdict.text = " — " + (feedback or (_("Correct.") if correct else _("Not quite.")))
+                    li[-1].tail = " — "
+                    if feedback:  # the authors' words, in the lesson's language
+                        _lang(ET.SubElement(li, "span", {"class": "feedback"}), quiz.lang).text = feedback
+                    else:
+                        ET.SubElement(li, "span", {"class": "feedback"}).text = _("Correct.") if correct else \
+                            _("Not quite.")
         return root
 
     # --- Links and images ------------------------------------------------------------------------------
@@ -423,6 +436,14 @@ def _clean(root: ET.Element) -> None:
             element.set("hidden", "hidden")
         if element.get("lang"):
             element.set(XML_LANG, element.get("lang"))
+
+
+def _lang(element: ET.Element, lang: str | None) -> ET.Element:
+    """Mark an element as written in `lang` (lang and xml:lang), when it is given."""
+    if lang:
+        element.set("lang", lang)
+        element.set(XML_LANG, lang)
+    return element
 
 
 def _moved(element: ET.Element, chapter: str) -> ET.Element:

@@ -127,9 +127,20 @@ def test_every_document_says_its_language(parsed):
             for element in doc.iter():
                 if element.get("lang") or element.get(XML_LANG):
                     assert element.get("lang") == element.get(XML_LANG), (name, doc_name, element.tag)
-    # Parts still in English on a translated book are marked so.
-    km = parsed["advocacy-with-asean.km.epub"]
-    assert km.docs["asean-context.what-is-asean.xhtml"].find(".//x:h1", NS).get("lang") in ("en", None)
+    # The answer key of a translated book: each quiz's questions, choices and feedback in the language of its
+    # lesson (English for a lesson not translated yet), the labels in the book's.
+    for name in ("advocacy-with-asean.km.epub", "02-migrant-rights.my.epub"):
+        book = parsed[name]
+        for part in book.docs["answers.xhtml"].findall(".//x:section[@class='quiz-answers']", NS):
+            chapter, _, anchor = part.find("x:h2/x:a", NS).get("href").partition("#")
+            doc = book.docs[chapter]
+            up = {child: parent for parent in doc.iter() for child in parent}
+            at, lang = doc.find(f".//*[@id='{anchor}']"), None
+            while at is not None and lang is None:
+                lang, at = at.get("lang"), up.get(at)
+            marked = {e.get("lang") or book_lang(name) for e in part.iter()
+                      if (e.get("class") or "") in ("quiz-prompt", "choice")}
+            assert marked == {lang}, (name, chapter, marked, lang)
 
 
 def test_quizzes_read_without_javascript_with_the_answers_at_the_end(parsed, tiny_output):
