@@ -282,7 +282,7 @@ class Book:
                     item.append(_lang(_moved(prompt, quiz.chapter), quiz.lang))
                 letters = [chr(ord("A") + j) for j in range(len(choices))]
                 right = ", ".join(letter for letter, (_c, correct, _f) in zip(letters, choices) if correct)
-                ET.SubElement(item, "p", {"class": "answer"}).text = f"{_('Answer')}: {right}"
+                ET.SubElement(item, "p", {"class": "answer"}).text = _("Answer") + f": {right}"
                 listing = ET.SubElement(item, "ul", {"class": "choices"})
                 for letter, (choice, correct, feedback) in zip(letters, choices):
                     li = ET.SubElement(listing, "li", {"class": "right" if correct else "wrong"})

@@ -182,7 +182,7 @@ def metadata(course, english, lang: str, pictures: bool = False) -> dict[str, st
     title = fit(course.title, TITLE_MAX, english.title)
     description = fit(course.subtitle or course.title, DESCRIPTION_MAX, english.subtitle or english.title)
     modules = "; ".join(f"{m.number}. {m.title}" for m in course.modules)
-    long_description = fit(f"{course.subtitle or course.title}. {_('Modules')}: {modules}.", LONG_DESCRIPTION_MAX)
+    long_description = fit(f"{course.subtitle or course.title}. " + _("Modules") + f": {modules}.", LONG_DESCRIPTION_MAX)
     tags = ["_category:other", "_ftindex:yes", f"_pictures:{'yes' if pictures else 'no'}", "_videos:no",
             "_details:yes", "course", "training"]
     return {
