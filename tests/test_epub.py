@@ -23,6 +23,7 @@ from fontTools.ttLib import TTFont
 
 from conftest import COURSES, ROOT
 
+pytestmark = pytest.mark.slow  # the shipped course, built once per run (tests/readers.py)
 EPUBCHECK_JAR = Path("/usr/share/java/epubcheck.jar")
 NS = {"x": "http://www.w3.org/1999/xhtml", "opf": "http://www.idpf.org/2007/opf",
       "dc": "http://purl.org/dc/elements/1.1/", "epub": "http://www.idpf.org/2007/ops"}

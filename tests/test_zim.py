@@ -24,8 +24,7 @@ import yaml
 
 from conftest import COURSES, ROOT
 
-pytestmark = pytest.mark.browser
-
+pytestmark = pytest.mark.slow  # the shipped course, built once per run (tests/readers.py)
 LANGS = ("en", "km", "my", "th", "vi")
 KIWIX_SERVE, ZIMCHECK = shutil.which("kiwix-serve"), shutil.which("zimcheck")
 # What a reader of each language might type in Kiwix's search box, and a page it must find. The Khmer, Burmese
@@ -218,6 +217,7 @@ def crawl(page, base: str, book: str) -> tuple[int, list[str]]:
     return len(ids), broken
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("book", ["tiny-course_en", "advocacy-with-asean_en", "advocacy-with-asean_km"])
 def test_every_internal_link_works_in_kiwix(open_kiwix, kiwix, zims, book):
     page = open_kiwix(f"/{book}/")
@@ -252,6 +252,7 @@ def test_every_internal_link_answers_in_kiwix(kiwix, zims, lang):
     assert len([u for u in seen if u.endswith(".html")]) == len(html_entries(zims[book]))
 
 
+@pytest.mark.browser
 def test_quiz_and_progress_work_in_kiwix(open_kiwix):
     page = open_kiwix("/tiny-course_en/basics/first-steps.html")
     quiz = page.locator("section.quiz")
@@ -268,6 +269,7 @@ def test_quiz_and_progress_work_in_kiwix(open_kiwix):
     assert "1 of 2 lessons" in page.locator("#progress-summary").inner_text()
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("lang, words, expected", SEARCHES)
 def test_kiwix_full_text_search_finds_words(open_kiwix, kiwix, lang, words, expected):
     """Typed in kiwix-serve's own search box, as a reader would; the server searches the ZIM's Xapian index."""
@@ -283,6 +285,7 @@ def test_kiwix_full_text_search_finds_words(open_kiwix, kiwix, lang, words, expe
     assert f"/{book}/{expected}" in hits, f"searching '{words}' found {hits}"
 
 
+@pytest.mark.browser
 def test_the_course_search_page_works_in_kiwix(open_kiwix):
     """The site's own search page (the header's search box) works inside Kiwix too, Khmer words included."""
     page = open_kiwix("/advocacy-with-asean_km/search.html?q=" + urllib.parse.quote("ពលករចំណាកស្រុក"))
@@ -290,6 +293,7 @@ def test_the_course_search_page_works_in_kiwix(open_kiwix):
     assert page.locator(".search-result a[href^='glossary.html']").count() >= 1
 
 
+@pytest.mark.browser
 def test_no_sideways_scroll_in_kiwix_at_360_px(open_kiwix):
     page = open_kiwix("/advocacy-with-asean_my/index.html")
     for path in ("index.html", "glossary.html", "migrant-rights/index.html", "asean-context/how-asean-decides.html"):
