@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import lms, progress
+from . import lms, progress, zim
 from .pipeline import Options, build
 
 EPILOG = """commands:
@@ -36,6 +36,8 @@ def parser() -> argparse.ArgumentParser:
                       "and 2004, IMS Common Cartridge), which a full build also makes")
     p.add_argument("--module", metavar="ID", help="lay out only this module's handouts (its id or folder name); "
                    "the sites are built whole, since they link across modules")
+    p.add_argument("--no-readers", action="store_true", help="do not make the Kiwix ZIM files and EPUB books of "
+                   "share/ (a full build makes them from the trainee site)")
     p.add_argument("--clean", action="store_true", help="discard the previous output and build everything afresh")
     p.add_argument("--root", type=Path, default=Path(__file__).resolve().parent.parent,
                    help="project root (default: the folder of build.py)")
@@ -76,7 +78,8 @@ def main(argv=None) -> int:
         return 2
     options = Options(html=not (args.pdf_only or args.lms_only), pdf=not (args.html_only or args.lms_only),
                       lms=not (args.html_only or args.pdf_only), module=args.module, clean=args.clean,
-                      check_only=args.command == "check", workers=args.jobs, participants=args.participants)
+                      check_only=args.command == "check", workers=args.jobs, participants=args.participants,
+                      readers=not args.no_readers)
     if args.command == "serve":
         from .serve import serve
         return serve(root, options, args.output.resolve() if args.output else None, port=args.port,
@@ -115,6 +118,8 @@ def main(argv=None) -> int:
             for line in result.weights.summary():
                 print(line)
         for line in lms.summary(result.files):
+            print(line)
+        for line in zim.readers_summary(result.files):  # share/*.zim and share/epub/ (issue 12)
             print(line)
     return 0
 

@@ -113,14 +113,31 @@ def subset_woff2(path: Path, codepoints: frozenset[int]) -> bytes | None:
     return cache.call(cut_woff2, path, codepoints)
 
 
-@functools.lru_cache(maxsize=64)
+def subset_sfnt(path: Path, codepoints: frozenset[int]) -> bytes | None:
+    """A TrueType subset (not WOFF2, which many e-reader apps cannot read) for an EPUB book, or None when the
+    book uses none of the font's characters; through the cache installed with `caching()`, if any."""
+    cache = _CACHE.get()
+    if cache is None:
+        return cut_sfnt(path, codepoints)
+    return cache.call(cut_sfnt, path, codepoints)
+
+
 def cut_woff2(path: Path, codepoints: frozenset[int]) -> bytes | None:
     """Cut the subset (never cached between builds; see subset_woff2)."""
+    return _cut(path, codepoints, "woff2")
+
+
+def cut_sfnt(path: Path, codepoints: frozenset[int]) -> bytes | None:
+    return _cut(path, codepoints, None)
+
+
+@functools.lru_cache(maxsize=64)
+def _cut(path: Path, codepoints: frozenset[int], flavor: str | None) -> bytes | None:
     wanted = set(codepoints) & cmap(path)
     if not wanted - ALWAYS:
         return None
     options = subset.Options()
-    options.flavor = "woff2"
+    options.flavor = flavor
     options.layout_features = ["*"]  # keep every shaping feature: stacked consonants, marks, ligatures
     options.layout_scripts = ["*"]
     options.name_IDs = ["*"]  # keep the copyright and licence notices the OFL requires
@@ -134,7 +151,7 @@ def cut_woff2(path: Path, codepoints: frozenset[int]) -> bytes | None:
         sub.populate(unicodes=sorted(wanted | (ALWAYS & cmap(path))))
         sub.subset(font)
         out = io.BytesIO()
-        font.flavor = "woff2"
+        font.flavor = flavor
         font.save(out, reorderTables=True)
         return out.getvalue()
     finally:

@@ -146,9 +146,11 @@ def extract() -> Catalog:
     template = Catalog(project="advocacy-with-asean", version="1", creation_date=FIXED_DATE,
                        revision_date=FIXED_DATE, charset="utf-8", fuzzy=False)
     keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "pgettext": ((1, "c"), 2)}
-    method_map = [("html/**.html", "jinja2.ext:babel_extract"), ("pdf/**.html", "jinja2.ext:babel_extract")]
+    method_map = [("html/**.html", "jinja2.ext:babel_extract"), ("pdf/**.html", "jinja2.ext:babel_extract"),
+                  ("epub/**.xhtml", "jinja2.ext:babel_extract")]  # the EPUB books' title page and contents
     for filename, lineno, message, comments, context in extract_from_dir(
-            str(TOOL_ROOT / "templates"), method_map, {"**.html": JINJA_OPTIONS}, keywords=keywords):
+            str(TOOL_ROOT / "templates"), method_map, {"**.html": JINJA_OPTIONS, "**.xhtml": JINJA_OPTIONS},
+            keywords=keywords):
         template.add(message, locations=[(f"templates/{filename}", lineno)], auto_comments=comments, context=context)
     for filename, lineno, message, comments, context in extract_from_dir(
             str(TOOL_ROOT / "courseware"), [("**.py", "python")], keywords=keywords):

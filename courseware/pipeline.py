@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache, languages, lms
+from . import cache, epub, languages, lms, zim
 from .load import load_course
 from .package import package
 from .problems import Report
@@ -31,6 +31,7 @@ class Options:
     workers: int | None = None
     progress: object = None  # a progress.Progress to show work as it happens; None is silent
     participants: Path | None = None  # CSV for named certificates: personal data, never cached (issue 5)
+    readers: bool = True  # share/: a Kiwix ZIM file and EPUB books per language, in a full build (issue 12)
 
 
 @dataclass
@@ -55,7 +56,8 @@ def build(root: Path, options: Options, output: Path | None = None) -> Result:
     output = output or root.resolve() / "output"
     roots = [root.resolve(), TOOL_ROOT]
     fingerprint = cache.input_fingerprint(roots)
-    config = {"html": options.html, "pdf": options.pdf, "lms": options.lms, "module": options.module,
+    config = {"html": options.html, "pdf": options.pdf, "lms": options.lms, "readers": options.readers,
+              "module": options.module,
               "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH"), "participants": bool(options.participants)}
     if not options.clean and not options.participants:  # like make: nothing changed, nothing to do
         saved = cache.up_to_date(output, fingerprint, None if options.check_only else config)
@@ -127,6 +129,9 @@ def _build(root: Path, options: Options, output: Path, session: cache.Session) -
             shared, result.weights = package(versions[languages.SOURCE][0], templates, files, report,
                                              share=not _partial(options), versions=versions)
             files.update(shared)  # share/: the zipped trainee site and one file per module; page-weight.txt
+            if options.readers and not _partial(options):  # share/: ZIMs for Kiwix and EPUBs, from the trainee site
+                files.update(zim.zims(versions, files, templates))
+                files.update(epub.books(versions, files, templates, TOOL_ROOT / "fonts"))
         files["translation-report.txt"] = languages.translation_report(versions, report).encode("utf-8")
     except TemplateError as exc:
         report.error(exc.path, exc.line, 1, exc.message, "template")

@@ -17,6 +17,10 @@ if [ "${1:-build}" = "test" ]; then
   [ -x /usr/bin/chromium ] || need+=(chromium)
   command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
   command -v npm >/dev/null 2>&1 || need+=(npm)
+  # The readers' own tools for share/ (issue 12): Kiwix's server and ZIM checker, and EPUBCheck (with its Java).
+  command -v kiwix-serve >/dev/null 2>&1 || need+=(kiwix-tools)
+  command -v zimcheck >/dev/null 2>&1 || need+=(zim-tools)
+  { [ -f /usr/share/java/epubcheck.jar ] && command -v java >/dev/null 2>&1; } || need+=(epubcheck)
 fi
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then

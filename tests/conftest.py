@@ -182,3 +182,20 @@ def shipped_build(tmp_path_factory):
     finally:
         tempfile.tempdir = before
     return base / "output", result, scratch
+
+
+@pytest.fixture(scope="session")
+def shipped_output(tmp_path_factory) -> Path:
+    """The shipped course's sites in every language (an HTML-only build, once for the whole run): the real
+    Khmer, Burmese and Thai text that the ZIM and EPUB tests need (see tests/readers.py)."""
+    from readers import build_sites
+    out = tmp_path_factory.mktemp("shipped") / "output"
+    build_sites(out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def shipped_readers(shipped_output) -> dict:
+    """{share/...: bytes}: the shipped course's ZIM files and EPUB books, made from its trainee site."""
+    from readers import readers_from
+    return readers_from(shipped_output)

@@ -148,7 +148,8 @@ def test_manifest_records_sources_outputs_and_builder(project):
     result = build(project, Options())
     manifest = json.loads((project / "output" / cache.MANIFEST).read_text())
     assert manifest["builder"] == cache.builder_version()
-    assert manifest["config"] == {"html": True, "pdf": True, "lms": True, "module": None, "SOURCE_DATE_EPOCH": None,
+    assert manifest["config"] == {"html": True, "pdf": True, "lms": True, "readers": True, "module": None,
+                                  "SOURCE_DATE_EPOCH": None,
                                   "participants": False}
     lesson = project / "modules" / "01-basics" / "01-first-steps.md"
     assert manifest["sources"]["modules/01-basics/01-first-steps.md"] == cache.file_hash(lesson)

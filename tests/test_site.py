@@ -83,7 +83,8 @@ def test_headings_never_skip_a_level(built):
 def test_share_folder_layout(built):
     share = built / "share"
     assert sorted(p.relative_to(share).as_posix() for p in share.rglob("*") if p.is_file()) == [
-        "modules/01-basics.html", "tiny-course-site.zip"]
+        "epub/01-basics.epub", "epub/tiny-course.epub", "modules/01-basics.html", "tiny-course-site.zip",
+        "tiny-course_en.zim"]  # the EPUBs and the ZIM: tests/test_epub.py, tests/test_zim.py
 
 
 def test_single_file_module_inlines_everything(built):
