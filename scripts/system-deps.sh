@@ -21,6 +21,8 @@ if [ "${1:-build}" = "test" ]; then
   command -v kiwix-serve >/dev/null 2>&1 || need+=(kiwix-tools)
   command -v zimcheck >/dev/null 2>&1 || need+=(zim-tools)
   { [ -f /usr/share/java/epubcheck.jar ] && command -v java >/dev/null 2>&1; } || need+=(epubcheck)
+  # tests/tools/EpubCheckAll.java runs with `java File.java`, which needs the JDK's compiler, not only a JRE.
+  command -v javac >/dev/null 2>&1 || need+=(default-jdk-headless)
 fi
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
