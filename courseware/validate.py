@@ -10,7 +10,7 @@ from PIL import Image, UnidentifiedImageError
 
 from . import markup
 from .load import FRONT
-from .markup import CITATION, CODE_SPAN, FENCE, HEADER, RenderContext
+from .markup import CITATION, CLOSER, CODE_SPAN, FENCE, HEADER, RenderContext
 from .model import Course, Lesson
 from .problems import Report, did_you_mean
 from .yamlload import Map, Seq, YAMLProblem, load as load_yaml
@@ -25,6 +25,14 @@ ID_ATTR = re.compile(r'\bid="([^"]+)"')
 FACT = re.compile(r"\b(?:19[4-9]\d|20[0-4]\d)\b|\b\d{1,3}(?:,\d{3})+\b"
                   r"|\b\d+(?:\.\d+)?(?=\s?(?:per cent|percent|%|million|billion))")
 AS_OF = re.compile(r"(?i)\bas of (?:\d{1,2} )?(?:[A-Z][a-z]+ )?20\d\d")
+# Trainee text that sends the reader to trainer material ("see the facilitator note"): trainees never see it.
+# "facilitator notes" is also a verb ("the facilitator notes on a flipchart..."), so the plural counts only after
+# a word that makes it a noun.
+FACILITATOR_POINTER = re.compile(
+    r"(?i)\bfacilitator\s+(?:note|guide|edition)\b"
+    r"|\bfacilitator(?:'s|\u2019s|s'|s\u2019)\s+(?:notes?|guides?|edition)\b"
+    r"|\b(?:see|in|from|check|consult|read|per|using|use|under)\s+(?:the\s+|a\s+|your\s+)?"
+    r"facilitators?\s+notes\b")
 
 
 def source_lines(text: str, first_line: int = 1):
@@ -183,6 +191,7 @@ def validate(course: Course, report: Report) -> dict:
         check_links(lesson, anchors, by_path, report)
         check_objectives(lesson, text, states[lesson.key], report)
         check_traceable_facts(lesson, report)
+        check_facilitator_pointers(lesson, text, report)
     home = course.source / "home.md"
     if course.home and terms_known:
         check_terms(home, course.home, course.glossary, report)
@@ -233,6 +242,46 @@ def check_traceable_facts(lesson: Lesson, report: Report) -> None:
                     report.warning(lesson.path, first + offset, m.start() + 1,
                                    f"'{m.group(0)}' never appears next to a citation in this lesson; cite its "
                                    "source at least once, e.g. [@reference-id]", "untraced-fact")
+
+
+def trainee_lines(lesson: Lesson, text: str):
+    """Yield (line number, line) of what trainees read in a lesson file: the front matter without `materials`
+    (which only the facilitator's pages show) and the body outside facilitator notes."""
+    body_start = lesson.body_line + 1
+    in_materials = False
+    for number, line in enumerate(text.split("\n")[:lesson.body_line], 1):
+        if line.strip() == "---":
+            continue
+        if line[:1].strip():  # a top-level key
+            in_materials = line.startswith("materials:")
+        if not in_materials:
+            yield number, line
+    open_blocks: list[tuple[int, bool]] = []  # (slash count, inside a facilitator note) of each open block
+    for number, line in source_lines(lesson.body, body_start):
+        if m := CLOSER.match(line):
+            length = len(m.group(1))
+            while open_blocks and open_blocks[-1][0] != length:
+                open_blocks.pop()
+            if open_blocks:
+                open_blocks.pop()
+            continue
+        if m := HEADER.match(line):
+            hidden = m.group(2).lower() == "facilitator-note" or any(h for _, h in open_blocks)
+            open_blocks.append((len(m.group(1)), hidden))
+            if hidden:
+                continue
+        if not any(h for _, h in open_blocks):
+            yield number, line
+
+
+def check_facilitator_pointers(lesson: Lesson, text: str, report: Report) -> None:
+    """Warn where trainee text points the reader to a facilitator note or guide, which trainees never see."""
+    for number, line in trainee_lines(lesson, text):
+        for m in FACILITATOR_POINTER.finditer(line):
+            report.warning(lesson.path, number, m.start() + 1,
+                           f"trainee text points to '{m.group(0)}', which trainees never see (it is left out "
+                           "of their pages and handouts): say here what they need, or move the sentence into "
+                           "the facilitator note", "facilitator-pointer")
 
 
 def check_objectives(lesson: Lesson, text: str, state, report: Report) -> None:

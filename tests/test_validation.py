@@ -297,3 +297,25 @@ def test_a_control_character_is_reported_on_its_own_line(make_course, run):
     assert code == 1, text
     assert "modules/glossary.yaml:3:25: error: YAML syntax error: expected text, found the control character " \
            "U+0007" in text, text
+
+
+POINTERS = LESSON.replace("key_points:", "materials:\n  - Role cards (printed from the facilitator note)\nkey_points:").replace(
+    "Some text.",
+    "Compare your answer (see the facilitator note).\n\nThe facilitator notes on a flipchart what groups say.\n\n"
+    "/// facilitator-note\nThe answers are in this facilitator note, and in the facilitator guide.\n///\n\n"
+    "/// quiz\n- question: Who?\n  checks: [1]\n  choices:\n    - text: A\n      correct: true\n"
+    "      feedback: The facilitator's notes explain why.\n    - text: B\n///\n\n"
+    "Ask for the facilitator guide.")
+
+
+def test_trainee_text_pointing_to_facilitator_notes_is_a_warning(make_course, run):
+    """Trainees never see facilitator notes: trainee text that sends them there is reported where it is, but not
+    the notes themselves, the facilitator's materials list, or 'notes' as a verb."""
+    code, text = check(make_course, run, **{"modules/01-mod/01-one.md": POINTERS})
+    assert code == 0, text
+    warnings = [line for line in text.splitlines() if ": warning: " in line]
+    assert [w.split(": warning: ")[0] for w in warnings] == [
+        "modules/01-mod/01-one.md:15:30", "modules/01-mod/01-one.md:29:21", "modules/01-mod/01-one.md:33:13"], text
+    assert warnings[0].startswith("modules/01-mod/01-one.md:15:30: warning: trainee text points to 'facilitator note', "
+                                  "which trainees never see"), text
+    assert all(w.endswith("[facilitator-pointer]") for w in warnings), text
