@@ -8,7 +8,7 @@ from xml.etree import ElementTree
 
 from PIL import Image, UnidentifiedImageError
 
-from . import markup
+from . import markup, timing
 from .load import FRONT
 from .markup import CITATION, CLOSER, CODE_SPAN, FENCE, HEADER, RenderContext
 from .model import Course, Lesson
@@ -192,6 +192,7 @@ def validate(course: Course, report: Report) -> dict:
         check_objectives(lesson, text, states[lesson.key], report)
         check_traceable_facts(lesson, report)
         check_facilitator_pointers(lesson, text, report)
+        check_step_minutes(lesson, report)
     home = course.source / "home.md"
     if course.home and terms_known:
         check_terms(home, course.home, course.glossary, report)
@@ -282,6 +283,27 @@ def check_facilitator_pointers(lesson: Lesson, text: str, report: Report) -> Non
                            f"trainee text points to '{m.group(0)}', which trainees never see (it is left out "
                            "of their pages and handouts): say here what they need, or move the sentence into "
                            "the facilitator note", "facilitator-pointer")
+
+
+def check_step_minutes(lesson: Lesson, report: Report) -> None:
+    """Warn about an activity whose steps' minutes do not add up to its `minutes:` (a discussion only when its
+    steps give minutes at all). A single step takes the whole time, and needs none."""
+    for block in timing.timed_blocks(lesson.body, lesson.body_line):
+        if block.minutes is None or len(block.steps) < 2 or block.stated == block.minutes:
+            continue
+        if block.kind != "activity" and not any(block.steps):
+            continue
+        untimed = [str(n) for n, m in enumerate(block.steps, 1) if not m]
+        which = (f"; step{'s' * (len(untimed) > 1)} {_and(untimed)} give{'s' * (len(untimed) == 1)} none"
+                 if untimed and len(untimed) < len(block.steps) else "")
+        report.warning(lesson.path, block.line, 1,
+                       f"{block.kind} '{block.title}' takes {block.minutes} minutes, but its steps add up to "
+                       f"{block.stated}{which}: end each step with its time, e.g. '(10 minutes)', so that the "
+                       "steps add up to the block's minutes", "step-minutes")
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def check_objectives(lesson: Lesson, text: str, state, report: Report) -> None:

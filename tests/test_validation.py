@@ -319,3 +319,43 @@ def test_trainee_text_pointing_to_facilitator_notes_is_a_warning(make_course, ru
     assert warnings[0].startswith("modules/01-mod/01-one.md:15:30: warning: trainee text points to 'facilitator note', "
                                   "which trainees never see"), text
     assert all(w.endswith("[facilitator-pointer]") for w in warnings), text
+
+
+TIMED = LESSON.replace("1. Step.\n", """\
+1. Give each group the cards.
+2. Groups sort the cards
+   and agree on an order. (5 minutes, or longer with big groups)
+   - a sub-list item (9 minutes) is not a step
+3. **Present (6 minutes per team).** Each group presents. (4 minutes)
+
+//// facilitator-note
+1. A list in a note (30 minutes) is not a step either.
+////
+""")
+
+
+@pytest.mark.parametrize("minutes, warning", [
+    (9, None),
+    (10, "modules/01-mod/01-one.md:15:1: warning: activity 'Do it' takes 10 minutes, but its steps add up to 9; "
+         "step 1 gives none: end each step with its time, e.g. '(10 minutes)', so that the steps add up to the "
+         "block's minutes [step-minutes]"),
+], ids=["adds up", "does not add up"])
+def test_activity_steps_must_add_up_to_its_minutes(make_course, run, minutes, warning):
+    """A step states its time in brackets, on any of its lines; a time per team, a sub-list or a nested block
+    does not count."""
+    lesson = TIMED.replace("    minutes: 10", f"    minutes: {minutes}")
+    code, text = check(make_course, run, **{"modules/01-mod/01-one.md": lesson})
+    assert code == 0, text
+    warnings = [line for line in text.splitlines() if ": warning: " in line]
+    assert warnings == ([warning] if warning else []), text
+
+
+def test_untimed_steps_of_a_discussion_are_not_reported(make_course, run):
+    """A discussion's numbered items are often questions: only a discussion that times its steps is checked."""
+    questions = LESSON.replace("/// activity", "/// discussion").replace("1. Step.\n", "1. Why?\n2. How?\n")
+    code, text = check(make_course, run, **{"modules/01-mod/01-one.md": questions})
+    assert code == 0 and "[step-minutes]" not in text, text
+    timed = questions.replace("1. Why?", "1. Why? (3 minutes)").replace("2. How?", "2. How? (3 minutes)")
+    code, text = check(make_course, run, **{"modules/01-mod/01-one.md": timed})
+    assert ("modules/01-mod/01-one.md:15:1: warning: discussion 'Do it' takes 10 minutes, but its steps add up "
+            "to 6:") in text, text
