@@ -84,7 +84,13 @@ def check_citations(path: Path, text: str, references: dict, report: Report, fir
 
 
 IMAGE_BUDGET = 500_000  # bytes; a warning above it
+SVG_BUDGET = 100_000  # bytes; a drawing made for the course is a few kilobytes, a warning above it
 IMAGE_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}  # what browsers and WeasyPrint both draw, with SVG
+# Elements that run code or embed other documents: a drawing in a lesson needs none of them, and the site, the
+# single-file modules and the PDFs all open it.
+SVG_ACTIVE = {"script", "foreignobject", "iframe", "embed", "object", "handler", "listener"}
+CSS_URL = re.compile(r"url\(\s*['\"]?\s*([^'\")\s]*)", re.I)
+IMAGE_VARIANT = re.compile(r"^(?P<stem>.+)\.(?P<lang>[a-z]{2,3})$")
 
 
 def image_problem(path: Path) -> str | None:
@@ -107,6 +113,75 @@ def image_problem(path: Path) -> str | None:
     if kind not in IMAGE_FORMATS:
         return f"expected a PNG, JPEG, GIF, WebP or SVG image, found {kind}"
     return None
+
+
+def _local(name: str) -> str:
+    return name.rpartition("}")[2]
+
+
+def svg_problems(path: Path) -> list[tuple[str, str, str]]:
+    """(level, message, code) for an SVG drawing that parses: anything in it that could run code or fetch another
+    file (errors), and what would keep it from shrinking to a phone's width or weigh on a phone (warnings)."""
+    data = path.read_bytes()
+    if re.search(rb"<!\s*(?:DOCTYPE|ENTITY)", data, re.I):
+        # Entities can pull in files or blow up when expanded; a drawing needs no DOCTYPE.
+        return [("error", "has a DOCTYPE or ENTITY declaration: remove it (an SVG drawing needs neither)",
+                 "unsafe-svg")]
+    root = ElementTree.fromstring(data)
+    found: dict[str, None] = {}
+    for element in root.iter():
+        name = _local(element.tag)
+        if name.lower() in SVG_ACTIVE:
+            found[f"contains a <{name}> element, which could run code or load another document: draw with "
+                  "shapes and text only"] = None
+        texts = list(element.attrib.items())
+        if name == "style" and element.text:
+            texts.append(("style", element.text))
+            if "@import" in element.text:
+                found["its <style> imports another file (@import): keep every style inside the drawing"] = None
+        for attribute, value in texts:
+            local = _local(attribute)
+            if local.lower().startswith("on"):
+                found[f"has an event handler attribute ({local}), which runs script: remove it"] = None
+            if local == "href" and not value.strip().startswith("#"):
+                found[f"points outside the drawing ({local}=\"{value[:40]}\"): link only to parts of the drawing "
+                      "itself (\"#id\")"] = None
+            if "javascript:" in value.lower():
+                found[f"has a javascript: address in {local}: remove it"] = None
+            for target in CSS_URL.findall(value):
+                if target and not target.startswith("#"):
+                    found[f"refers to an outside file in {local} (url({target[:40]})): use only url(#id) "
+                          "references inside the drawing"] = None
+    problems = [("error", message, "unsafe-svg") for message in found]
+    if _local(root.tag) == "svg" and root.get("viewBox") is None:
+        problems.append(("warning", "has no viewBox, so it cannot shrink to a phone's width: add "
+                         "viewBox=\"0 0 width height\" to the <svg> element", "svg-viewbox"))
+    if len(data) > SVG_BUDGET:
+        problems.append(("warning", f"is {len(data) / 1000:.0f} KB; a drawing should stay under "
+                         f"{SVG_BUDGET // 1000} KB (trainees read on phones, and the single-file module carries it "
+                         "inline): remove editor metadata and round coordinates", "image-size"))
+    return problems
+
+
+def image_variants(path: Path) -> list[Path]:
+    """The translated copies of an image beside it: `map.km.svg` for `map.svg` (see pages.localized_image)."""
+    return sorted(p for p in path.parent.glob(f"{path.stem}.*{path.suffix}")
+                  if (m := IMAGE_VARIANT.match(p.stem)) and m.group("stem") == path.stem)
+
+
+def check_image(lesson: Lesson, number: int, col: int, target: str, image: Path, report: Report) -> None:
+    """Check one image file that a lesson shows (or a translated copy of it, named in the messages)."""
+    shown = f"image '{target}'" + ("" if image.name == Path(target).name else f" (its copy '{image.name}')")
+    if problem := image_problem(image):
+        report.error(lesson.path, number, col, f"{shown}: {problem}", "bad-image")
+        return
+    if image.suffix.lower() == ".svg":
+        for level, message, code in svg_problems(image):
+            getattr(report, level)(lesson.path, number, col, f"{shown} {message}", code)
+    elif (size := image.stat().st_size) > IMAGE_BUDGET:
+        report.warning(lesson.path, number, col, f"{shown} is {size / 1e6:.1f} MB: trainees "
+                       f"read on phones, and the single-file module carries it inline; keep images "
+                       f"under {IMAGE_BUDGET // 1000} KB (about 1600 px wide, compressed)", "image-size")
 
 
 def check_links(lesson: Lesson, anchors: dict, by_path: dict, report: Report) -> None:
@@ -135,12 +210,9 @@ def check_links(lesson: Lesson, anchors: dict, by_path: dict, report: Report) ->
                                  "module's images/ folder", "unsafe-path")
                 elif not image.is_file():
                     report.error(lesson.path, number, col, f"image '{target}' does not exist", "missing-image")
-                elif problem := image_problem(image):
-                    report.error(lesson.path, number, col, f"image '{target}': {problem}", "bad-image")
-                elif (size := image.stat().st_size) > IMAGE_BUDGET:
-                    report.warning(lesson.path, number, col, f"image '{target}' is {size / 1e6:.1f} MB: trainees "
-                                   f"read on phones, and the single-file module carries it inline; keep images "
-                                   f"under {IMAGE_BUDGET // 1000} KB (about 1600 px wide, compressed)", "image-size")
+                else:
+                    for each in [image, *image_variants(image)]:
+                        check_image(lesson, number, col, target, each, report)
                 continue
             if not target or URL.match(target):
                 continue

@@ -359,3 +359,56 @@ def test_untimed_steps_of_a_discussion_are_not_reported(make_course, run):
     code, text = check(make_course, run, **{"modules/01-mod/01-one.md": timed})
     assert ("modules/01-mod/01-one.md:15:1: warning: discussion 'Do it' takes 10 minutes, but its steps add up "
             "to 6:") in text, text
+
+
+SVG_OK = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="100" height="50" '
+          'viewBox="0 0 100 50"><defs><path id="p" d="M0 0 L10 10"/></defs><use xlink:href="#p"/>'
+          '<rect width="10" height="10" style="fill: url(#p)"/><text x="5" y="20">Label</text></svg>')
+
+
+@pytest.mark.parametrize("svg, found", [
+    (SVG_OK, None),
+    (SVG_OK.replace("<text", "<script>alert(1)</script><text"), "error: image 'images/d.svg' contains a <script> element"),
+    (SVG_OK.replace("<rect ", '<rect onclick="go()" '), "error: image 'images/d.svg' has an event handler attribute (onclick)"),
+    (SVG_OK.replace('xlink:href="#p"', 'xlink:href="https://example.org/x.svg#p"'),
+     "error: image 'images/d.svg' points outside the drawing (href=\"https://example.org/x.svg#p\")"),
+    (SVG_OK.replace("url(#p)", "url(http://example.org/a.png)"), "error: image 'images/d.svg' refers to an outside file"),
+    (SVG_OK.replace("<rect ", "<foreignObject><p>x</p></foreignObject><rect "),
+     "error: image 'images/d.svg' contains a <foreignObject> element"),
+    ('<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x "y">]>' + SVG_OK,
+     "error: image 'images/d.svg' has a DOCTYPE or ENTITY declaration"),
+    (SVG_OK.replace(' viewBox="0 0 100 50"', ""), "warning: image 'images/d.svg' has no viewBox"),
+    (SVG_OK.replace("Label", "x" * 120_000), "warning: image 'images/d.svg' is 120 KB"),
+], ids=["clean", "script", "event handler", "outside href", "outside url()", "foreignObject", "entity", "no viewBox",
+        "too big"])
+def test_svg_drawings_are_checked(make_course, run, svg, found):
+    """An SVG in a lesson may not run code or fetch anything, and should scale and stay small."""
+    code, text = check(make_course, run, **{
+        "modules/01-mod/01-one.md": LESSON.replace("Some text.", "![A diagram](images/d.svg)"),
+        "modules/01-mod/images/d.svg": svg})
+    problems = [line for line in text.splitlines() if ": error: " in line or ": warning: " in line]
+    if found is None:
+        assert code == 0 and problems == [], text
+    else:
+        assert len(problems) == 1 and problems[0].startswith("modules/01-mod/01-one.md:13:1: " + found), text
+        assert code == (1 if found.startswith("error") else 0), text
+
+
+def test_a_translated_copy_of_a_drawing_is_checked_too(make_course, run):
+    """`d.km.svg`, the drawing with Khmer labels that Khmer pages show, is held to the same rules as `d.svg`."""
+    code, text = check(make_course, run, **{
+        "modules/01-mod/01-one.md": LESSON.replace("Some text.", "![A diagram](images/d.svg)"),
+        "modules/01-mod/images/d.svg": SVG_OK,
+        "modules/01-mod/images/d.km.svg": SVG_OK.replace("<text", '<text onload="x()"')})
+    assert code == 1, text
+    assert ("modules/01-mod/01-one.md:13:1: error: image 'images/d.svg' (its copy 'd.km.svg') has an event handler "
+            "attribute (onload)") in text, text
+
+
+def test_a_page_shows_the_translated_copy_of_an_image(tmp_path):
+    from courseware.pages import localized_image
+    (tmp_path / "d.svg").write_text(SVG_OK)
+    (tmp_path / "d.km.svg").write_text(SVG_OK)
+    assert localized_image(tmp_path / "d.svg", "km") == tmp_path / "d.km.svg"
+    assert localized_image(tmp_path / "d.svg", "my") == tmp_path / "d.svg"
+    assert localized_image(tmp_path / "d.svg", "en") == tmp_path / "d.svg"
