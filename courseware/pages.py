@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
+from pathlib import Path
 
 from .model import Course, Lesson, Module
 
@@ -55,3 +56,15 @@ def reading_order(course: Course) -> list[Page]:
 
 def handout_name(module: Module) -> str:
     return f"handout-{module.number:02d}-{module.id}.pdf"
+
+
+def localized_image(path: Path, lang: str) -> Path:
+    """The image a page in `lang` shows for `path`: its translated copy beside it (`map.km.svg` for `map.svg`,
+    the same drawing with its labels in Khmer) when there is one, else `path` itself. A translated lesson keeps
+    the English image path, so its images are checked against the English source like its links."""
+    if lang != "en":
+        copy = path.with_name(f"{path.stem}.{lang}{path.suffix}")
+        if copy.is_file():
+            return copy
+    return path
+

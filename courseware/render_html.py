@@ -15,7 +15,8 @@ from . import markup
 from .i18n import gettext_for, labels as labels_for
 from .markup import RenderContext
 from .model import Course, Lesson, Module
-from .pages import Page, handout_name, lesson_path, module_path, reading_order, relative, site_pages
+from .pages import (Page, handout_name, lesson_path, localized_image, module_path, reading_order, relative,
+                    site_pages)
 from .search import index_entry, index_script
 from .templating import environment, render_template
 
@@ -57,7 +58,7 @@ class SiteRenderer:
         def image(src: str):
             if lesson is None or re.match(r"^[a-z]+:", src):
                 return src
-            source = (lesson.path.parent / src).resolve()
+            source = localized_image((lesson.path.parent / src).resolve(), "en" if english else self.course.lang)
             site = "images/" + source.relative_to(self.course.source.resolve()).as_posix()
             self.images[site] = source
             return relative(page.path, site)
@@ -164,7 +165,8 @@ class SiteRenderer:
             def image(src: str):
                 if lesson is None or re.match(r"^[a-z]+:", src):
                     return src
-                return _data_uri((lesson.path.parent / src).resolve())
+                return _data_uri(localized_image((lesson.path.parent / src).resolve(),
+                                                 "en" if english else self.course.lang))
 
             def glossary_url(term: str) -> str:
                 terms.setdefault(term)

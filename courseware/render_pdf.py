@@ -26,7 +26,7 @@ from . import i18n, markup
 from .i18n import labels as labels_for
 from .markup import RenderContext
 from .model import Course, Edition, Lesson, Module
-from .pages import handout_name
+from .pages import handout_name, localized_image
 from .render_html import ref_id, term_id
 from .templating import environment, render_template
 from .timing import session_plan
@@ -157,7 +157,9 @@ class PdfRenderer:
 
         english = "body" in lesson.english
         ctx = self.context(english)
-        ctx.image = lambda src: src if re.match(r"^[a-z]+:", src) else course_url(lesson.path.parent / src, self.course.root)
+        lang = "en" if english else self.course.lang
+        ctx.image = lambda src: src if re.match(r"^[a-z]+:", src) else course_url(
+            localized_image(lesson.path.parent / src, lang), self.course.root)
         ctx.link = link
         out = markup.render(lesson.body, path=lesson.path, report=report, ctx=ctx, audience=audience,
                             medium="print", offset=lesson.body_line)

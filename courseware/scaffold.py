@@ -81,13 +81,14 @@ Replace this text with an example that trainees will recognise.
     materials: [flipchart paper, markers]
     checks: [1]
 
-1. Each person explains the main idea to their partner in two minutes.
-2. The partner asks one question.
-3. Change roles.
+1. One person explains the main idea to their partner; the partner asks one question. (6 minutes)
+2. Change roles. (6 minutes)
+3. Each pair says in one sentence what was hardest to explain. (3 minutes)
 
 //// facilitator-note
 Advice and answers for the facilitator go in a facilitator note. Trainees never see it: it is
-left out of every trainee page and handout, and printed only in the facilitator guide.
+left out of every trainee page and handout, and printed only in the facilitator guide. End each
+step of an activity with its time in brackets, as above: the steps must add up to its minutes.
 ////
 ///
 

@@ -11,7 +11,7 @@ the clock times always add up to the agenda.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import yaml
 
@@ -24,6 +24,10 @@ FILLED_BLOCKS = ("worksheet", "quiz")
 INPUT = ("input", "case-study")  # parts that share the teaching minutes
 HEADING = re.compile(r"^##[ \t]+(.+?)[ \t#]*$")
 WORD = re.compile(r"\w+")
+# A step of an activity states its time in brackets: "(10 minutes)", "(1 minute)", "(5 minutes, or as homework)".
+# "(6 minutes per team)" is not a fixed time, and does not count.
+STEP_MINUTES = re.compile(r"\((\d+) minutes?(?:[,;:][^()]*)?\)")
+STEP = re.compile(r"^\d+[.)][ \t]+\S")
 
 
 @dataclass(frozen=True)
@@ -145,6 +149,86 @@ def _plain(text: str) -> str:
     text = CITATION.sub("", text)
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
     return re.sub(r"[*_`]", "", text).strip()
+
+
+@dataclass(frozen=True)
+class TimedBlock:
+    """An activity or discussion and the minutes its numbered steps state."""
+
+    kind: str  # activity | discussion
+    title: str
+    line: int  # of the block's header in the file
+    minutes: int | None  # its `minutes:` option
+    steps: tuple[int | None, ...]  # the minutes each top-level numbered step states, or None
+
+    @property
+    def stated(self) -> int:
+        return sum(m for m in self.steps if m)
+
+
+@dataclass
+class _Open:
+    kind: str
+    slashes: int
+    line: int
+    title: str
+    options: list = field(default_factory=list)
+    in_options: bool = True
+    steps: list = field(default_factory=list)  # the minutes of each step, None until found
+
+
+def timed_blocks(body: str, offset: int = 0) -> list[TimedBlock]:
+    """Every activity and discussion of a lesson body with its steps: the items of the numbered lists written
+    directly in the block (not in a block nested in it, nor in a sub-list), each with the first time it states in
+    brackets, on any of its lines. `offset`: the file line before the body."""
+    found: list[TimedBlock] = []
+    stack: list[_Open] = []
+    in_step, blank, fence = False, False, None
+    for number, line in enumerate(body.split("\n"), offset + 1):
+        if fence:
+            if line.strip().startswith(fence):
+                fence = None
+            continue
+        if m := FENCE.match(line):
+            fence = m.group(1)
+            continue
+        if m := CLOSER.match(line):
+            in_step = False
+            while stack and stack[-1].slashes != len(m.group(1)):
+                stack.pop()
+            if stack:
+                block = stack.pop()
+                if block.kind in TIMED_BLOCKS:
+                    minutes = _options("\n".join(block.options)).get("minutes")
+                    found.append(TimedBlock(block.kind, block.title, block.line,
+                                            minutes if isinstance(minutes, int) else None, tuple(block.steps)))
+            continue
+        if m := HEADER.match(line):
+            in_step = False
+            stack.append(_Open(m.group(2).lower(), len(m.group(1)), number, _plain(m.group(3) or "")))
+            continue
+        if not stack:
+            continue
+        block = stack[-1]
+        if block.in_options:
+            if line.startswith("    ") and line.strip():
+                block.options.append(line[4:])
+                continue
+            block.in_options = False
+        if block.kind not in TIMED_BLOCKS:
+            continue
+        if not line.strip():
+            blank = True
+            continue
+        if STEP.match(line):
+            block.steps.append(None)
+            in_step = True
+        elif not line.startswith((" ", "\t")) and blank:
+            in_step = False  # a new paragraph after the list
+        blank = False
+        if in_step and block.steps[-1] is None and (t := STEP_MINUTES.search(line)):
+            block.steps[-1] = int(t.group(1))
+    return found
 
 
 def session_plan(session) -> TimingPlan:

@@ -8,9 +8,9 @@ from xml.etree import ElementTree
 
 from PIL import Image, UnidentifiedImageError
 
-from . import markup
+from . import markup, timing
 from .load import FRONT
-from .markup import CITATION, CODE_SPAN, FENCE, HEADER, RenderContext
+from .markup import CITATION, CLOSER, CODE_SPAN, FENCE, HEADER, RenderContext
 from .model import Course, Lesson
 from .problems import Report, did_you_mean
 from .yamlload import Map, Seq, YAMLProblem, load as load_yaml
@@ -25,6 +25,14 @@ ID_ATTR = re.compile(r'\bid="([^"]+)"')
 FACT = re.compile(r"\b(?:19[4-9]\d|20[0-4]\d)\b|\b\d{1,3}(?:,\d{3})+\b"
                   r"|\b\d+(?:\.\d+)?(?=\s?(?:per cent|percent|%|million|billion))")
 AS_OF = re.compile(r"(?i)\bas of (?:\d{1,2} )?(?:[A-Z][a-z]+ )?20\d\d")
+# Trainee text that sends the reader to trainer material ("see the facilitator note"): trainees never see it.
+# "facilitator notes" is also a verb ("the facilitator notes on a flipchart..."), so the plural counts only after
+# a word that makes it a noun.
+FACILITATOR_POINTER = re.compile(
+    r"(?i)\bfacilitator\s+(?:note|guide|edition)\b"
+    r"|\bfacilitator(?:'s|\u2019s|s'|s\u2019)\s+(?:notes?|guides?|edition)\b"
+    r"|\b(?:see|in|from|check|consult|read|per|using|use|under)\s+(?:the\s+|a\s+|your\s+)?"
+    r"facilitators?\s+notes\b")
 
 
 def source_lines(text: str, first_line: int = 1):
@@ -76,7 +84,13 @@ def check_citations(path: Path, text: str, references: dict, report: Report, fir
 
 
 IMAGE_BUDGET = 500_000  # bytes; a warning above it
+SVG_BUDGET = 100_000  # bytes; a drawing made for the course is a few kilobytes, a warning above it
 IMAGE_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}  # what browsers and WeasyPrint both draw, with SVG
+# Elements that run code or embed other documents: a drawing in a lesson needs none of them, and the site, the
+# single-file modules and the PDFs all open it.
+SVG_ACTIVE = {"script", "foreignobject", "iframe", "embed", "object", "handler", "listener"}
+CSS_URL = re.compile(r"url\(\s*['\"]?\s*([^'\")\s]*)", re.I)
+IMAGE_VARIANT = re.compile(r"^(?P<stem>.+)\.(?P<lang>[a-z]{2,3})$")
 
 
 def image_problem(path: Path) -> str | None:
@@ -99,6 +113,75 @@ def image_problem(path: Path) -> str | None:
     if kind not in IMAGE_FORMATS:
         return f"expected a PNG, JPEG, GIF, WebP or SVG image, found {kind}"
     return None
+
+
+def _local(name: str) -> str:
+    return name.rpartition("}")[2]
+
+
+def svg_problems(path: Path) -> list[tuple[str, str, str]]:
+    """(level, message, code) for an SVG drawing that parses: anything in it that could run code or fetch another
+    file (errors), and what would keep it from shrinking to a phone's width or weigh on a phone (warnings)."""
+    data = path.read_bytes()
+    if re.search(rb"<!\s*(?:DOCTYPE|ENTITY)", data, re.I):
+        # Entities can pull in files or blow up when expanded; a drawing needs no DOCTYPE.
+        return [("error", "has a DOCTYPE or ENTITY declaration: remove it (an SVG drawing needs neither)",
+                 "unsafe-svg")]
+    root = ElementTree.fromstring(data)
+    found: dict[str, None] = {}
+    for element in root.iter():
+        name = _local(element.tag)
+        if name.lower() in SVG_ACTIVE:
+            found[f"contains a <{name}> element, which could run code or load another document: draw with "
+                  "shapes and text only"] = None
+        texts = list(element.attrib.items())
+        if name == "style" and element.text:
+            texts.append(("style", element.text))
+            if "@import" in element.text:
+                found["its <style> imports another file (@import): keep every style inside the drawing"] = None
+        for attribute, value in texts:
+            local = _local(attribute)
+            if local.lower().startswith("on"):
+                found[f"has an event handler attribute ({local}), which runs script: remove it"] = None
+            if local == "href" and not value.strip().startswith("#"):
+                found[f"points outside the drawing ({local}=\"{value[:40]}\"): link only to parts of the drawing "
+                      "itself (\"#id\")"] = None
+            if "javascript:" in value.lower():
+                found[f"has a javascript: address in {local}: remove it"] = None
+            for target in CSS_URL.findall(value):
+                if target and not target.startswith("#"):
+                    found[f"refers to an outside file in {local} (url({target[:40]})): use only url(#id) "
+                          "references inside the drawing"] = None
+    problems = [("error", message, "unsafe-svg") for message in found]
+    if _local(root.tag) == "svg" and root.get("viewBox") is None:
+        problems.append(("warning", "has no viewBox, so it cannot shrink to a phone's width: add "
+                         "viewBox=\"0 0 width height\" to the <svg> element", "svg-viewbox"))
+    if len(data) > SVG_BUDGET:
+        problems.append(("warning", f"is {len(data) / 1000:.0f} KB; a drawing should stay under "
+                         f"{SVG_BUDGET // 1000} KB (trainees read on phones, and the single-file module carries it "
+                         "inline): remove editor metadata and round coordinates", "image-size"))
+    return problems
+
+
+def image_variants(path: Path) -> list[Path]:
+    """The translated copies of an image beside it: `map.km.svg` for `map.svg` (see pages.localized_image)."""
+    return sorted(p for p in path.parent.glob(f"{path.stem}.*{path.suffix}")
+                  if (m := IMAGE_VARIANT.match(p.stem)) and m.group("stem") == path.stem)
+
+
+def check_image(lesson: Lesson, number: int, col: int, target: str, image: Path, report: Report) -> None:
+    """Check one image file that a lesson shows (or a translated copy of it, named in the messages)."""
+    shown = f"image '{target}'" + ("" if image.name == Path(target).name else f" (its copy '{image.name}')")
+    if problem := image_problem(image):
+        report.error(lesson.path, number, col, f"{shown}: {problem}", "bad-image")
+        return
+    if image.suffix.lower() == ".svg":
+        for level, message, code in svg_problems(image):
+            getattr(report, level)(lesson.path, number, col, f"{shown} {message}", code)
+    elif (size := image.stat().st_size) > IMAGE_BUDGET:
+        report.warning(lesson.path, number, col, f"{shown} is {size / 1e6:.1f} MB: trainees "
+                       f"read on phones, and the single-file module carries it inline; keep images "
+                       f"under {IMAGE_BUDGET // 1000} KB (about 1600 px wide, compressed)", "image-size")
 
 
 def check_links(lesson: Lesson, anchors: dict, by_path: dict, report: Report) -> None:
@@ -127,12 +210,9 @@ def check_links(lesson: Lesson, anchors: dict, by_path: dict, report: Report) ->
                                  "module's images/ folder", "unsafe-path")
                 elif not image.is_file():
                     report.error(lesson.path, number, col, f"image '{target}' does not exist", "missing-image")
-                elif problem := image_problem(image):
-                    report.error(lesson.path, number, col, f"image '{target}': {problem}", "bad-image")
-                elif (size := image.stat().st_size) > IMAGE_BUDGET:
-                    report.warning(lesson.path, number, col, f"image '{target}' is {size / 1e6:.1f} MB: trainees "
-                                   f"read on phones, and the single-file module carries it inline; keep images "
-                                   f"under {IMAGE_BUDGET // 1000} KB (about 1600 px wide, compressed)", "image-size")
+                else:
+                    for each in [image, *image_variants(image)]:
+                        check_image(lesson, number, col, target, each, report)
                 continue
             if not target or URL.match(target):
                 continue
@@ -183,6 +263,8 @@ def validate(course: Course, report: Report) -> dict:
         check_links(lesson, anchors, by_path, report)
         check_objectives(lesson, text, states[lesson.key], report)
         check_traceable_facts(lesson, report)
+        check_facilitator_pointers(lesson, text, report)
+        check_step_minutes(lesson, report)
     home = course.source / "home.md"
     if course.home and terms_known:
         check_terms(home, course.home, course.glossary, report)
@@ -233,6 +315,67 @@ def check_traceable_facts(lesson: Lesson, report: Report) -> None:
                     report.warning(lesson.path, first + offset, m.start() + 1,
                                    f"'{m.group(0)}' never appears next to a citation in this lesson; cite its "
                                    "source at least once, e.g. [@reference-id]", "untraced-fact")
+
+
+def trainee_lines(lesson: Lesson, text: str):
+    """Yield (line number, line) of what trainees read in a lesson file: the front matter without `materials`
+    (which only the facilitator's pages show) and the body outside facilitator notes."""
+    body_start = lesson.body_line + 1
+    in_materials = False
+    for number, line in enumerate(text.split("\n")[:lesson.body_line], 1):
+        if line.strip() == "---":
+            continue
+        if line[:1].strip():  # a top-level key
+            in_materials = line.startswith("materials:")
+        if not in_materials:
+            yield number, line
+    open_blocks: list[tuple[int, bool]] = []  # (slash count, inside a facilitator note) of each open block
+    for number, line in source_lines(lesson.body, body_start):
+        if m := CLOSER.match(line):
+            length = len(m.group(1))
+            while open_blocks and open_blocks[-1][0] != length:
+                open_blocks.pop()
+            if open_blocks:
+                open_blocks.pop()
+            continue
+        if m := HEADER.match(line):
+            hidden = m.group(2).lower() == "facilitator-note" or any(h for _, h in open_blocks)
+            open_blocks.append((len(m.group(1)), hidden))
+            if hidden:
+                continue
+        if not any(h for _, h in open_blocks):
+            yield number, line
+
+
+def check_facilitator_pointers(lesson: Lesson, text: str, report: Report) -> None:
+    """Warn where trainee text points the reader to a facilitator note or guide, which trainees never see."""
+    for number, line in trainee_lines(lesson, text):
+        for m in FACILITATOR_POINTER.finditer(line):
+            report.warning(lesson.path, number, m.start() + 1,
+                           f"trainee text points to '{m.group(0)}', which trainees never see (it is left out "
+                           "of their pages and handouts): say here what they need, or move the sentence into "
+                           "the facilitator note", "facilitator-pointer")
+
+
+def check_step_minutes(lesson: Lesson, report: Report) -> None:
+    """Warn about an activity whose steps' minutes do not add up to its `minutes:` (a discussion only when its
+    steps give minutes at all). A single step takes the whole time, and needs none."""
+    for block in timing.timed_blocks(lesson.body, lesson.body_line):
+        if block.minutes is None or len(block.steps) < 2 or block.stated == block.minutes:
+            continue
+        if block.kind != "activity" and not any(block.steps):
+            continue
+        untimed = [str(n) for n, m in enumerate(block.steps, 1) if not m]
+        which = (f"; step{'s' * (len(untimed) > 1)} {_and(untimed)} give{'s' * (len(untimed) == 1)} none"
+                 if untimed and len(untimed) < len(block.steps) else "")
+        report.warning(lesson.path, block.line, 1,
+                       f"{block.kind} '{block.title}' takes {block.minutes} minutes, but its steps add up to "
+                       f"{block.stated}{which}: end each step with its time, e.g. '(10 minutes)', so that the "
+                       "steps add up to the block's minutes", "step-minutes")
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def check_objectives(lesson: Lesson, text: str, state, report: Report) -> None:

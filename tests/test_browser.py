@@ -754,7 +754,7 @@ POLYGLOT_LESSON = LESSON[:LESSON.index("## Start")] + """\
   choices:
     - text: 8 August 1967, in Bangkok
       correct: true
-      feedback: Correct. The foreign ministers of five countries signed the Declaration there.
+      feedback: Correct. Four foreign ministers and Malaysia's deputy prime minister signed the Declaration there.
     - text: 24 February 1976, in Bali
       feedback: No. That was the first Summit.
 ///

@@ -297,3 +297,118 @@ def test_a_control_character_is_reported_on_its_own_line(make_course, run):
     assert code == 1, text
     assert "modules/glossary.yaml:3:25: error: YAML syntax error: expected text, found the control character " \
            "U+0007" in text, text
+
+
+POINTERS = LESSON.replace("key_points:", "materials:\n  - Role cards (printed from the facilitator note)\nkey_points:").replace(
+    "Some text.",
+    "Compare your answer (see the facilitator note).\n\nThe facilitator notes on a flipchart what groups say.\n\n"
+    "/// facilitator-note\nThe answers are in this facilitator note, and in the facilitator guide.\n///\n\n"
+    "/// quiz\n- question: Who?\n  checks: [1]\n  choices:\n    - text: A\n      correct: true\n"
+    "      feedback: The facilitator's notes explain why.\n    - text: B\n///\n\n"
+    "Ask for the facilitator guide.")
+
+
+def test_trainee_text_pointing_to_facilitator_notes_is_a_warning(make_course, run):
+    """Trainees never see facilitator notes: trainee text that sends them there is reported where it is, but not
+    the notes themselves, the facilitator's materials list, or 'notes' as a verb."""
+    code, text = check(make_course, run, **{"modules/01-mod/01-one.md": POINTERS})
+    assert code == 0, text
+    warnings = [line for line in text.splitlines() if ": warning: " in line]
+    assert [w.split(": warning: ")[0] for w in warnings] == [
+        "modules/01-mod/01-one.md:15:30", "modules/01-mod/01-one.md:29:21", "modules/01-mod/01-one.md:33:13"], text
+    assert warnings[0].startswith("modules/01-mod/01-one.md:15:30: warning: trainee text points to 'facilitator note', "
+                                  "which trainees never see"), text
+    assert all(w.endswith("[facilitator-pointer]") for w in warnings), text
+
+
+TIMED = LESSON.replace("1. Step.\n", """\
+1. Give each group the cards.
+2. Groups sort the cards
+   and agree on an order. (5 minutes, or longer with big groups)
+   - a sub-list item (9 minutes) is not a step
+3. **Present (6 minutes per team).** Each group presents. (4 minutes)
+
+//// facilitator-note
+1. A list in a note (30 minutes) is not a step either.
+////
+""")
+
+
+@pytest.mark.parametrize("minutes, warning", [
+    (9, None),
+    (10, "modules/01-mod/01-one.md:15:1: warning: activity 'Do it' takes 10 minutes, but its steps add up to 9; "
+         "step 1 gives none: end each step with its time, e.g. '(10 minutes)', so that the steps add up to the "
+         "block's minutes [step-minutes]"),
+], ids=["adds up", "does not add up"])
+def test_activity_steps_must_add_up_to_its_minutes(make_course, run, minutes, warning):
+    """A step states its time in brackets, on any of its lines; a time per team, a sub-list or a nested block
+    does not count."""
+    lesson = TIMED.replace("    minutes: 10", f"    minutes: {minutes}")
+    code, text = check(make_course, run, **{"modules/01-mod/01-one.md": lesson})
+    assert code == 0, text
+    warnings = [line for line in text.splitlines() if ": warning: " in line]
+    assert warnings == ([warning] if warning else []), text
+
+
+def test_untimed_steps_of_a_discussion_are_not_reported(make_course, run):
+    """A discussion's numbered items are often questions: only a discussion that times its steps is checked."""
+    questions = LESSON.replace("/// activity", "/// discussion").replace("1. Step.\n", "1. Why?\n2. How?\n")
+    code, text = check(make_course, run, **{"modules/01-mod/01-one.md": questions})
+    assert code == 0 and "[step-minutes]" not in text, text
+    timed = questions.replace("1. Why?", "1. Why? (3 minutes)").replace("2. How?", "2. How? (3 minutes)")
+    code, text = check(make_course, run, **{"modules/01-mod/01-one.md": timed})
+    assert ("modules/01-mod/01-one.md:15:1: warning: discussion 'Do it' takes 10 minutes, but its steps add up "
+            "to 6:") in text, text
+
+
+SVG_OK = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="100" height="50" '
+          'viewBox="0 0 100 50"><defs><path id="p" d="M0 0 L10 10"/></defs><use xlink:href="#p"/>'
+          '<rect width="10" height="10" style="fill: url(#p)"/><text x="5" y="20">Label</text></svg>')
+
+
+@pytest.mark.parametrize("svg, found", [
+    (SVG_OK, None),
+    (SVG_OK.replace("<text", "<script>alert(1)</script><text"), "error: image 'images/d.svg' contains a <script> element"),
+    (SVG_OK.replace("<rect ", '<rect onclick="go()" '), "error: image 'images/d.svg' has an event handler attribute (onclick)"),
+    (SVG_OK.replace('xlink:href="#p"', 'xlink:href="https://example.org/x.svg#p"'),
+     "error: image 'images/d.svg' points outside the drawing (href=\"https://example.org/x.svg#p\")"),
+    (SVG_OK.replace("url(#p)", "url(http://example.org/a.png)"), "error: image 'images/d.svg' refers to an outside file"),
+    (SVG_OK.replace("<rect ", "<foreignObject><p>x</p></foreignObject><rect "),
+     "error: image 'images/d.svg' contains a <foreignObject> element"),
+    ('<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x "y">]>' + SVG_OK,
+     "error: image 'images/d.svg' has a DOCTYPE or ENTITY declaration"),
+    (SVG_OK.replace(' viewBox="0 0 100 50"', ""), "warning: image 'images/d.svg' has no viewBox"),
+    (SVG_OK.replace("Label", "x" * 120_000), "warning: image 'images/d.svg' is 120 KB"),
+], ids=["clean", "script", "event handler", "outside href", "outside url()", "foreignObject", "entity", "no viewBox",
+        "too big"])
+def test_svg_drawings_are_checked(make_course, run, svg, found):
+    """An SVG in a lesson may not run code or fetch anything, and should scale and stay small."""
+    code, text = check(make_course, run, **{
+        "modules/01-mod/01-one.md": LESSON.replace("Some text.", "![A diagram](images/d.svg)"),
+        "modules/01-mod/images/d.svg": svg})
+    problems = [line for line in text.splitlines() if ": error: " in line or ": warning: " in line]
+    if found is None:
+        assert code == 0 and problems == [], text
+    else:
+        assert len(problems) == 1 and problems[0].startswith("modules/01-mod/01-one.md:13:1: " + found), text
+        assert code == (1 if found.startswith("error") else 0), text
+
+
+def test_a_translated_copy_of_a_drawing_is_checked_too(make_course, run):
+    """`d.km.svg`, the drawing with Khmer labels that Khmer pages show, is held to the same rules as `d.svg`."""
+    code, text = check(make_course, run, **{
+        "modules/01-mod/01-one.md": LESSON.replace("Some text.", "![A diagram](images/d.svg)"),
+        "modules/01-mod/images/d.svg": SVG_OK,
+        "modules/01-mod/images/d.km.svg": SVG_OK.replace("<text", '<text onload="x()"')})
+    assert code == 1, text
+    assert ("modules/01-mod/01-one.md:13:1: error: image 'images/d.svg' (its copy 'd.km.svg') has an event handler "
+            "attribute (onload)") in text, text
+
+
+def test_a_page_shows_the_translated_copy_of_an_image(tmp_path):
+    from courseware.pages import localized_image
+    (tmp_path / "d.svg").write_text(SVG_OK)
+    (tmp_path / "d.km.svg").write_text(SVG_OK)
+    assert localized_image(tmp_path / "d.svg", "km") == tmp_path / "d.km.svg"
+    assert localized_image(tmp_path / "d.svg", "my") == tmp_path / "d.svg"
+    assert localized_image(tmp_path / "d.svg", "en") == tmp_path / "d.svg"
