@@ -388,6 +388,7 @@ def lay_out(job: PdfJob, roots: list) -> tuple[str, bytes | None, list[str], str
     import weasyprint
 
     from .fetch import ProjectFetcher, ResourceError
+    from .overlap import overlapping_lines
     handler = _Collect()
     wlog = logging.getLogger("weasyprint")
     wlog.addHandler(handler)
@@ -408,6 +409,9 @@ def lay_out(job: PdfJob, roots: list) -> tuple[str, bytes | None, list[str], str
             if len(document.pages) > 1:
                 handler.records.append(f"takes {len(document.pages)} pages where one is expected, even with "
                                        f"{job.fit_one_page}: shorten the session titles or the day's sessions")
+        # Lines whose marks touch (Khmer and Burmese need more line-height than Latin): measured on the laid-out
+        # boxes, so every PDF of every language is checked by every build.
+        handler.records += [overlap.message() for overlap in overlapping_lines(document)]
         return job.name, document.write_pdf(**options), handler.records, None
     except ResourceError as exc:
         return job.name, None, handler.records, f"{exc.reason}: {exc.url}"
