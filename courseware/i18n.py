@@ -54,6 +54,11 @@ NOTICES = (
 )
 
 
+# Scripts with no italic face: emphasis is bold there and italics used for style are upright (print.css, style.css),
+# so no text may say "in italics" to their readers.
+NO_ITALIC = frozenset({"km", "my", "th"})
+
+
 def autonym(lang: str) -> str:
     """The language's name in itself: ខ្មែរ, မြန်မာ, ไทย, Tiếng Việt, English."""
     name = Locale.parse(lang).get_display_name(lang) or lang
@@ -136,6 +141,7 @@ def install(env, lang: str) -> None:
     env.filters["date"] = lambda value, form="long": format_day(value, lang, form)
     env.filters["number"] = lambda value: format_number(value, lang)
     env.globals["lang"] = lang
+    env.globals["has_italic"] = lang not in NO_ITALIC
     env.globals["autonym"] = autonym
 
 
