@@ -231,11 +231,16 @@ def localize_jobs(jobs, course: Course, lang: str, report: LanguageReport) -> li
     from .render_pdf import agenda_name, attendance_name, evaluation_name, guide_name
     editions = {name(e): e for e in course.editions  # documents that show course.yaml and the edition's lessons
                 for name in (guide_name, agenda_name, evaluation_name, attendance_name)}
+    assessment = [course.source / "assessment.yaml"] if course.assessment else []
+    forms = {name(e): e for e in course.editions for name in (guide_name, evaluation_name)}  # they print the test
     for job in jobs:
         if job.name in modules:
             sources = job_sources(course, "handout", module=modules[job.name])
         elif job.name in editions:
-            sources = job_sources(course, "guide", edition=editions[job.name])
+            sources = job_sources(course, "guide", edition=editions[job.name]) + (
+                assessment if job.name in forms else [])
+        elif job.name in ("pre-test.pdf", "post-test.pdf"):
+            sources = assessment
         else:
             sources = [lesson.path for lesson in course.lessons]
         html = mark_pdf_html(job.html, course, lang, report, sources) if lang != SOURCE else job.html

@@ -175,8 +175,6 @@ class PdfRenderer:
         return dict(course=self.course, inline=lambda t: markup.render_inline(t, ctx), term_id=term_id,
                     ref_id=ref_id, pdf_date=pdf_date(self.course), lang=self.course.lang, anchor=anchor,
                     article_id=self.article_id,
-                    # assessment.yaml has no translations yet: its text is English in every language's forms
-                    assessment_lang=Markup(' lang="en"') if self.course.lang != "en" else Markup(""),
                     letters=LETTERS, handout_name=handout_name)
 
     def job(self, name: str, template: str, source: str, header: str | None = None, fit_one_page: str | None = None,
