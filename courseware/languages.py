@@ -120,9 +120,9 @@ def switcher_html(page: Page, lang: str, languages) -> Markup:
                   f'</span> <ul>{"".join(items)}</ul></nav>')
 
 
-def install(env, course: Course, lang: str, report: LanguageReport | None) -> None:
+def install(env, course: Course, lang: str, report: LanguageReport | None, medium: str = "web") -> None:
     """Catalog, filters and the language globals the templates use (base.html: switcher, notice)."""
-    i18n.install(env, lang)
+    i18n.install(env, lang, medium)
     env.globals["language_switcher"] = lambda page: switcher_html(page, lang, course.languages)
     env.globals["translation_notice"] = lambda page: notice_html(course, page, lang, report)
 
@@ -265,7 +265,7 @@ def pdf_jobs(versions: dict, templates: Path, report, only_module: str | None = 
     jobs = []
     for lang, (course, lang_report) in versions.items():
         renderer = PdfRenderer(course, templates)
-        install(renderer.env, course, lang, lang_report)
+        install(renderer.env, course, lang, lang_report, medium="print")
         jobs += localize_jobs(renderer.jobs(report, only_module), course, lang, lang_report)
     return jobs
 

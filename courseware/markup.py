@@ -75,6 +75,7 @@ class RenderContext:
     reference_url: Callable[[str], str] = lambda ref_id: "#"
     labels: Labels = field(default_factory=Labels)
     lang: str = "en"
+    digits: Callable[[object], str] = str  # a number as the text shows it: the language's own digits in print
 
 
 @store.register
@@ -224,6 +225,11 @@ class CourseBlock(Block):
     def labels(self) -> Labels:
         return self.ext.ctx.labels
 
+    def minutes(self) -> str:
+        """The block's `minutes` option as the reader sees it ("25 minutes"), or ""."""
+        minutes = self.opts.get("minutes")
+        return self.labels.minutes.format(n=self.ext.ctx.digits(minutes)) if minutes else ""
+
     def header(self, el, label, title_tag="h3"):
         head = _el("header", el, class_="block-head")
         _el("p", head, label, class_="block-label")
@@ -261,7 +267,7 @@ class ActivityBlock(CourseBlock):
         el = _el("section", parent, class_="block activity")
         head = self.header(el, self.labels.activity)
         o = self.opts
-        self.meta(head, [(self.labels.time, self.labels.minutes.format(n=o["minutes"]) if o.get("minutes") else ""),
+        self.meta(head, [(self.labels.time, self.minutes()),
                          (self.labels.group, o.get("group") or ""),
                          (self.labels.materials, "; ".join(o.get("materials") or []))])
         self.body(el)
@@ -275,7 +281,7 @@ class DiscussionBlock(ActivityBlock):
         el = _el("section", parent, class_="block discussion")
         head = self.header(el, self.labels.discussion)
         o = self.opts
-        self.meta(head, [(self.labels.time, self.labels.minutes.format(n=o["minutes"]) if o.get("minutes") else ""),
+        self.meta(head, [(self.labels.time, self.minutes()),
                          (self.labels.group, o.get("group") or "")])
         self.body(el)
         return el
@@ -422,6 +428,8 @@ class CitationProcessor(InlineProcessor):
 
     def handleMatch(self, m, data):
         span = etree.Element("span", {"class": "cite"})
+        if self.ext.ctx.lang and self.ext.ctx.lang != "en":  # author and year come from references.yaml, in English
+            span.set("lang", "en")
         span.text = "("
         ids = [x.strip().lstrip("@") for x in m.group(1).split(";")]
         last = None
