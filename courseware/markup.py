@@ -238,12 +238,21 @@ class CourseBlock(Block):
         return head
 
     def meta(self, head, items):
-        items = [(k, v) for k, v in items if v]
+        """The block's facts: (label, value) items, or (label, value, True) for a value written in English."""
+        items = [item for item in items if item[1]]
         if items:
             dl = _el("dl", head, class_="block-meta")
-            for k, v in items:
+            for k, v, *english in items:
                 _el("dt", dl, k)
-                _el("dd", dl, v)
+                dd = _el("dd", dl, v)
+                if english and self.english_options:
+                    dd.set("lang", "en")
+
+    @property
+    def english_options(self) -> bool:
+        """Block options (group, materials, basis) come from the English source: English text in a translation,
+        marked as such in print (issue 13; the sites leave them unmarked for now)."""
+        return self.ext.medium == "print" and bool(self.ext.ctx.lang) and self.ext.ctx.lang != "en"
 
     def body(self, el):
         return _el("div", el, class_="block-body")
@@ -268,8 +277,8 @@ class ActivityBlock(CourseBlock):
         head = self.header(el, self.labels.activity)
         o = self.opts
         self.meta(head, [(self.labels.time, self.minutes()),
-                         (self.labels.group, o.get("group") or ""),
-                         (self.labels.materials, "; ".join(o.get("materials") or []))])
+                         (self.labels.group, o.get("group") or "", True),
+                         (self.labels.materials, "; ".join(o.get("materials") or []), True)])
         self.body(el)
         return el
 
@@ -282,7 +291,7 @@ class DiscussionBlock(ActivityBlock):
         head = self.header(el, self.labels.discussion)
         o = self.opts
         self.meta(head, [(self.labels.time, self.minutes()),
-                         (self.labels.group, o.get("group") or "")])
+                         (self.labels.group, o.get("group") or "", True)])
         self.body(el)
         return el
 
@@ -297,7 +306,12 @@ class CaseStudyBlock(CourseBlock):
         _el("p", body, self.labels.composite_note, class_="composite-note")
         if self.opts.get("basis"):
             p = _el("p", body, class_="basis")
-            _el("strong", p, f"{self.labels.based_on}:").tail = " " + self.opts["basis"]
+            label = _el("strong", p, f"{self.labels.based_on}:")
+            if self.english_options:
+                label.tail = " "
+                _el("span", p, self.opts["basis"], lang="en")
+            else:
+                label.tail = " " + self.opts["basis"]
         return el
 
 
@@ -428,8 +442,8 @@ class CitationProcessor(InlineProcessor):
 
     def handleMatch(self, m, data):
         span = etree.Element("span", {"class": "cite"})
-        if self.ext.ctx.lang and self.ext.ctx.lang != "en":  # author and year come from references.yaml, in English
-            span.set("lang", "en")
+        if self.ext.medium == "print" and self.ext.ctx.lang and self.ext.ctx.lang != "en":
+            span.set("lang", "en")  # author and year come from references.yaml, in English
         span.text = "("
         ids = [x.strip().lstrip("@") for x in m.group(1).split(";")]
         last = None

@@ -274,12 +274,16 @@ class PdfRenderer:
                     first_session.setdefault(s.lesson.key, (day.number, i))
         modules = {m.id: m for m in self.course.modules}
         materials = materials_by_lesson(edition.lessons)
+        # Activity options come from English in every language, like a lesson's untranslated list of materials.
+        english = {m for lesson in edition.lessons if self.course.lang != "en"
+                   for m in activity_materials(lesson) + (list(lesson.materials) if "materials" in lesson.english else [])}
         by_day = {day.number: _unique(m for s in day.sessions if s.lesson for m in materials[s.lesson.key])
                   for day in edition.days}
         header = self.course.title + " · " + i18n.gettext_for(self.course.lang)("Facilitator guide")
         return self.job_with_back_matter(guide_name(edition), "pdf/guide.html", self.course.source.name + "/course.yaml",
                                          header, edition=edition, lessons=lessons, plans=plans, modules=modules,
                                          first_session=first_session, materials=materials, materials_by_day=by_day,
+                                         english_materials=english,
                                          assessment=self.course.assessment, documents=print_list(self.course, edition),
                                          attendance_rows=ATTENDANCE_ROWS)
 
