@@ -287,10 +287,11 @@ def sites(versions: dict, templates: Path, fonts_dir: Path, report) -> dict[str,
     """The trainee and facilitator sites in every language, each with its font subsets."""
     from .render_html import SiteRenderer
     files = {}
+    reports = {lang: lang_report for lang, (_, lang_report) in versions.items()}
     for lang, (course, lang_report) in versions.items():
         built = {}
         for audience, folder in (("trainee", "html"), ("facilitator", "facilitator")):
-            renderer = SiteRenderer(course, templates, audience)
+            renderer = SiteRenderer(course, templates, audience, reports)
             install(renderer.env, course, lang, lang_report)
             built[folder] = renderer.render_all(report)
         # One set of font subsets per language, covering both sites, so each font is cut once.

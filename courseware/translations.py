@@ -89,11 +89,32 @@ class Translation:
     state: str  # translated | stale | missing
     status: str | None  # draft | reviewed; None when missing
     source_hash: str  # the current hash of the English file: what `translation_of` must say
-    kind: str = "lesson"  # course | home | glossary | module | lesson
+    kind: str = "lesson"  # course | home | glossary | module | lesson | assessment
+    words: int = 0  # English words of the source's text to translate
+    part: str = ""  # the folder of the module the source belongs to, "" for the course-wide files
 
     @property
     def used(self) -> bool:
         return self.state != "missing"
+
+    @property
+    def words_left(self) -> int:
+        """English words still to translate: all of a missing or stale translation's source."""
+        return self.words if self.state in ("missing", "stale") else 0
+
+
+@dataclass(frozen=True)
+class PartStatus:
+    """How the sources of one part of the course (the course-wide files, or one module) stand in one language."""
+
+    part: str  # a module's folder, or "" for the course-wide files
+    sources: int
+    translated: int
+    stale: int
+    missing: int
+    draft: int  # translations used (translated or stale) that are drafts
+    reviewed: int
+    words_left: int
 
 
 @dataclass(frozen=True)
@@ -112,18 +133,92 @@ class LanguageReport:
     def drafts(self) -> int:
         return sum(1 for t in self.items if t.used and t.status == "draft")
 
+    @property
+    def reviewed(self) -> int:
+        return sum(1 for t in self.items if t.used and t.status == "reviewed")
+
+    @property
+    def words_left(self) -> int:
+        return sum(t.words_left for t in self.items)
+
+    def parts(self) -> list[PartStatus]:
+        """The course-wide files, then each module in course order: what is translated, draft, reviewed, stale
+        and missing, and the English words left to translate."""
+        order = [""] + [t.part for t in self.items if t.part]
+        out = []
+        for part in dict.fromkeys(order):
+            items = [t for t in self.items if t.part == part]
+            if items:
+                out.append(PartStatus(part, len(items), *(sum(1 for t in items if t.state == s)
+                                                         for s in ("translated", "stale", "missing")),
+                                      sum(1 for t in items if t.used and t.status == "draft"),
+                                      sum(1 for t in items if t.used and t.status == "reviewed"),
+                                      sum(t.words_left for t in items)))
+        return out
+
     def summary(self) -> str:
         return (f"{self.lang}: {self.count('translated')} translated, {self.count('stale')} stale, "
-                f"{self.count('missing')} missing, of {len(self.items)} sources ({self.drafts} used are drafts)")
+                f"{self.count('missing')} missing, of {len(self.items)} sources ({self.drafts} used are drafts); "
+                f"{self.reviewed} reviewed; {self.words_left:,} English words left to translate")
 
     def format(self, report: Report) -> str:
-        """The report a translator reads: one line per source, with the hash a translation must record."""
-        lines = [self.summary()]
+        """The report a translator reads: each part of the course, then one line per source, with the hash a
+        translation must record."""
+        lines = [self.summary(), f"  {'part':28} {'sources':>7} {'translated':>10} {'draft':>5} {'reviewed':>8} "
+                                 f"{'stale':>5} {'missing':>7} {'words left':>10}"]
+        for p in self.parts():
+            lines.append(f"  {p.part or 'course-wide files':28} {p.sources:>7} {p.translated:>10} {p.draft:>5} "
+                         f"{p.reviewed:>8} {p.stale:>5} {p.missing:>7} {p.words_left:>10,}")
         for t in sorted(self.items, key=lambda t: (("stale", "missing", "translated").index(t.state),
                                                      report.rel(t.source))):
             status = f", {t.status}" if t.status else ""
-            lines.append(f"  {t.state:10} {report.rel(t.path)}{status}  (translation_of: {t.source_hash})")
+            left = f", {t.words_left:,} words" if t.words_left else ""
+            lines.append(f"  {t.state:10} {report.rel(t.path)}{status}{left}  (translation_of: {t.source_hash})")
         return "\n".join(lines)
+
+
+WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+# What a translator translates, per kind of source: the keys of YAML sources whose text is read (the others, such
+# as ids, minutes, links and `correct`, are not), the front matter fields of Markdown ones.
+TEXT_KEYS = {"lesson": {"title", "objectives", "key_questions", "key_points", "materials"}, "home": set(),
+             "module": {"title", "summary", "objectives"}, "glossary": {"expansion", "definition"},
+             "course": {"title", "subtitle", "publisher", "editions", "days", "sessions", "summary", "session",
+                        "break", "lunch"},
+             "assessment": {"test", "evaluation", "title", "instructions", "questions", "question", "choices", "text",
+                            "feedback", "ratings", "open_questions"}}
+MARKDOWN_NOISE = re.compile(r"\[@[^\]]*\]|\]\([^)]*\)|<!--.*?-->|^ {4}[\w-]+:.*$|^/{3,}.*$"
+                            r"|^\s*-?\s*(?:question|choices|text|feedback|correct):(?:\s*(?:true|false)$)?", re.M | re.S)
+
+
+def english_words(text: str, kind: str) -> int:
+    """The English words of a source that a translation must carry: the text of its translatable fields, and a
+    Markdown body without citations, link targets, block markers and options."""
+    import yaml
+    keys = TEXT_KEYS.get(kind, set())
+    body = ""
+    if kind in ("lesson", "home"):
+        m = FRONT.match(text)
+        front, body = (m.group(1) or "", text[m.end():]) if m else ("", text)
+        try:
+            data = yaml.safe_load(front) or {}
+        except yaml.YAMLError:
+            data = {}
+    else:
+        try:
+            data = yaml.safe_load(text) or {}
+        except yaml.YAMLError:
+            data = {}
+
+    def strings(value, counted: bool):
+        if isinstance(value, str):
+            return [value] if counted else []
+        if isinstance(value, list):
+            return [s for v in value for s in strings(v, counted)]
+        if isinstance(value, dict):
+            return [s for k, v in value.items() for s in strings(v, k in keys)]
+        return []
+    fields = " ".join(strings(data, False))
+    return len(WORD.findall(fields)) + len(WORD.findall(MARKDOWN_NOISE.sub(" ", body)))
 
 
 def translation_path(source: Path, lang: str) -> Path:
@@ -142,8 +237,10 @@ class _Reader:
     def record(self, source: Path, kind: str, meta: dict | None, path: Path, pos=(1, 1)) -> Translation:
         text = source.read_text(encoding="utf-8") if source.is_file() else ""
         current = source_hash(text.replace("\r\n", "\n").lstrip("\ufeff"))
+        facts = dict(kind=kind, words=english_words(text, kind),
+                     part=next((m.folder for m in self.course.modules if m.path.parent == source.parent), ""))
         if meta is None:
-            t = Translation(self.lang, source, path, "missing", None, current, kind)
+            t = Translation(self.lang, source, path, "missing", None, current, **facts)
         else:
             recorded, status = meta.get("translation_of"), meta.get("status")
             if status not in STATUSES:
@@ -156,7 +253,7 @@ class _Reader:
                                   "translation-of")
                 recorded = ""
             state = "translated" if recorded == current else "stale"
-            t = Translation(self.lang, source, path, state, status, current, kind)
+            t = Translation(self.lang, source, path, state, status, current, **facts)
         self.items.append(t)
         return t
 
