@@ -396,6 +396,14 @@ def test_the_facilitator_site_shows_the_translation_status_in_every_language(bui
     assert "ស្ថានភាពការបកប្រែ" in khmer and '<span lang="my">' in khmer
 
 
+def test_the_translation_status_page_passes_axe(built, open_page):
+    from test_browser import axe_violations
+    _, out = built
+    for folder in ("", "my/"):
+        page = open_page(out / "facilitator" / f"{folder}translations.html")
+        assert axe_violations(page) == [], folder
+
+
 # --- Fonts ------------------------------------------------------------------------------------------
 
 def test_site_fonts_are_woff2_subsets_covering_every_character_of_the_pages(built):
