@@ -265,3 +265,41 @@ def _still_english(text: str, lang: str) -> bool:
         english = sum(1 for w in words if w.lower() in ENGLISH_WORDS)
         return english / len(words) > 0.2 and not VIETNAMESE_MARKS.search(plain)
     return False
+
+
+def compare_assessment(source, translated, lines: dict, path: Path, lang: str, report, glossary: dict | None = None,
+                       translated_glossary: dict | None = None) -> None:
+    """Report where a translated test and evaluation form (assessment.<lang>.yaml) departs from the English, text
+    by text: numbers (errors), acronyms and names of ASEAN bodies in each question with its choices, and texts
+    left in English (warnings). Its shape (every question, choice, rating and open question, in the English
+    order) is checked as it loads (translations.py); `lines` says where each text is in the translation, and
+    texts the translation does not give (shown in English) are not compared."""
+    def text(key, english, shown):
+        return key, lines.get(key), english or "", shown or ""
+
+    units = [[text(("test_title",), source.test_title, translated.test_title)],
+             [text(("instructions",), source.instructions, translated.instructions)],
+             [text(("evaluation_title",), source.evaluation_title, translated.evaluation_title)]]
+    for key in ("ratings", "open_questions"):
+        units += [[text((key, i), e, t)] for i, (e, t) in enumerate(zip(getattr(source, key), getattr(translated, key)))]
+    for n, (question, shown) in enumerate(zip(source.questions, translated.questions)):
+        unit = [text(("question", n), question.question, shown.question)]
+        for i, (choice, shown_choice) in enumerate(zip(question.choices, shown.choices)):
+            unit.append(text(("text", n, i), choice.text, shown_choice.text))
+            if choice.feedback:
+                unit.append(text(("feedback", n, i), choice.feedback, shown_choice.feedback))
+        units.append(unit)
+    for unit in units:
+        given = [(line, english, shown) for _, line, english, shown in unit if line is not None]
+        for line, english, shown in given:
+            missing = _missing(numbers(english), numbers(shown))
+            if missing:
+                report.error(path, line, 1, "number(s) of the English text missing here: " + ", ".join(missing)
+                             + " (write each number of the source, in any digits)", "translation-number")
+            if shown == english and len(LATIN_WORD.findall(english)) >= 2:
+                report.warning(path, line, 1, "this text is still in English in a translation", "translation-leftover")
+        if given:
+            line = given[0][0]
+            _names(Section(line, "", [Paragraph(line, "\n".join(e for _, e, _ in given))]),
+                   Section(line, "", [Paragraph(line, "\n".join(s for _, _, s in given))]),
+                   path, report, glossary or {}, translated_glossary or {})

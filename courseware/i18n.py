@@ -54,6 +54,11 @@ NOTICES = (
 )
 
 
+# Scripts with no italic face: emphasis is bold there and italics used for style are upright (print.css, style.css),
+# so no text may say "in italics" to their readers.
+NO_ITALIC = frozenset({"km", "my", "th"})
+
+
 def autonym(lang: str) -> str:
     """The language's name in itself: ខ្មែរ, မြန်မာ, ไทย, Tiếng Việt, English."""
     name = Locale.parse(lang).get_display_name(lang) or lang
@@ -107,9 +112,29 @@ def format_day(value: dt.date, lang: str, form: str = "long") -> str:
 
 
 def format_number(value, lang: str, pattern: str | None = None) -> str:
-    # Latin digits in every language, as Babel's dates use them too: one digit system per page. Burmese
-    # print often uses Myanmar digits (၁၂၃); whether the interface should is a question for the reviewers.
+    # Latin digits from Babel in every language (its dates have them too); print turns them into the language's
+    # own digits where its translations write those (digits(), below).
     return format_decimal(value, format=pattern, locale=_babel_locale(lang), numbering_system="latn")
+
+
+# One digit system per document (issue 13). The course's Khmer and Burmese translations write numbers in their own
+# digits, so the PDFs in these languages show page numbers, list numbers, dates, times and counts in them too;
+# the Thai and Vietnamese translations write 0-9, and so do their PDFs. (The sites keep 0-9: their scripts count
+# answers and progress in 0-9.) English text inside a translation (references, untranslated parts) keeps 0-9.
+NATIVE_DIGITS = {"km": "០១២៣៤៥៦៧៨៩", "my": "၀၁၂၃၄၅၆၇၈၉"}
+COUNTER_STYLES = {"km": "khmer", "my": "myanmar"}  # WeasyPrint's predefined counter styles for those digits
+
+
+def digits(value, lang: str) -> str:
+    """`value` as text, with 0-9 written in the language's own digits where its print uses them."""
+    native = NATIVE_DIGITS.get(lang)
+    text = str(value)
+    return text.translate(str.maketrans("0123456789", native)) if native else text
+
+
+def counter_style(lang: str) -> str:
+    """The CSS counter style of the language's digits, for page numbers and numbered lists in print."""
+    return COUNTER_STYLES.get(lang, "decimal")
 
 
 def _babel_locale(lang: str) -> str:
@@ -129,14 +154,46 @@ def duration(minutes: int, lang: str) -> str:
     return _("%(m)s min") % {"m": format_number(m, lang)}
 
 
-def install(env, lang: str) -> None:
-    """Give a Jinja environment the catalog, filters and globals of one language."""
+def install(env, lang: str, medium: str = "web") -> None:
+    """Give a Jinja environment the catalog, filters and globals of one language; for print (`medium`), numbers
+    in the language's own digits where its print uses them (NATIVE_DIGITS)."""
+    from .load import hhmm
     env.install_gettext_translations(translations(lang), newstyle=True)
-    env.filters["duration"] = lambda minutes: duration(minutes, lang)
-    env.filters["date"] = lambda value, form="long": format_day(value, lang, form)
-    env.filters["number"] = lambda value: format_number(value, lang)
+    native = medium == "print" and lang in NATIVE_DIGITS
+
+    def shown(value) -> str:
+        return digits(value, lang) if native else str(value)
+    env.filters["duration"] = lambda minutes: shown(duration(minutes, lang))
+    env.filters["date"] = lambda value, form="long": shown(format_day(value, lang, form))
+    env.filters["number"] = lambda value: shown(format_number(value, lang))
+    env.filters["hhmm"] = lambda minutes: shown(hhmm(minutes))
+    env.filters["digits"] = shown
+    env.globals["counter_style"] = counter_style(lang) if native else "decimal"
+    if native:
+        _native_gettext(env, shown)
     env.globals["lang"] = lang
+    env.globals["has_italic"] = lang not in NO_ITALIC
     env.globals["autonym"] = autonym
+
+
+def _native_gettext(env, shown) -> None:
+    """Make `_()` and `ngettext()` write the whole numbers they are given in the language's digits:
+    `_("Module %(n)s", n=2)` gives "ម៉ូឌុល ២" in Khmer print."""
+    from jinja2 import pass_context
+    base_gettext, base_ngettext = env.globals["gettext"], env.globals["ngettext"]
+
+    def convert(variables: dict) -> dict:
+        return {k: shown(v) if isinstance(v, int) and not isinstance(v, bool) else v for k, v in variables.items()}
+
+    @pass_context
+    def gettext(context, string, **variables):
+        return base_gettext(context, string, **convert(variables))
+
+    @pass_context
+    def ngettext(context, singular, plural, num, **variables):
+        variables.setdefault("num", num)
+        return base_ngettext(context, singular, plural, num, **convert(variables))
+    env.globals.update(gettext=gettext, _=gettext, ngettext=ngettext)
 
 
 # --- Catalog maintenance: extract, merge, check ------------------------------------------------

@@ -120,9 +120,9 @@ def switcher_html(page: Page, lang: str, languages) -> Markup:
                   f'</span> <ul>{"".join(items)}</ul></nav>')
 
 
-def install(env, course: Course, lang: str, report: LanguageReport | None) -> None:
+def install(env, course: Course, lang: str, report: LanguageReport | None, medium: str = "web") -> None:
     """Catalog, filters and the language globals the templates use (base.html: switcher, notice)."""
-    i18n.install(env, lang)
+    i18n.install(env, lang, medium)
     env.globals["language_switcher"] = lambda page: switcher_html(page, lang, course.languages)
     env.globals["translation_notice"] = lambda page: notice_html(course, page, lang, report)
 
@@ -231,11 +231,16 @@ def localize_jobs(jobs, course: Course, lang: str, report: LanguageReport) -> li
     from .render_pdf import agenda_name, attendance_name, evaluation_name, guide_name
     editions = {name(e): e for e in course.editions  # documents that show course.yaml and the edition's lessons
                 for name in (guide_name, agenda_name, evaluation_name, attendance_name)}
+    assessment = [course.source / "assessment.yaml"] if course.assessment else []
+    forms = {name(e): e for e in course.editions for name in (guide_name, evaluation_name)}  # they print the test
     for job in jobs:
         if job.name in modules:
             sources = job_sources(course, "handout", module=modules[job.name])
         elif job.name in editions:
-            sources = job_sources(course, "guide", edition=editions[job.name])
+            sources = job_sources(course, "guide", edition=editions[job.name]) + (
+                assessment if job.name in forms else [])
+        elif job.name in ("pre-test.pdf", "post-test.pdf"):
+            sources = assessment
         else:
             sources = [lesson.path for lesson in course.lessons]
         html = mark_pdf_html(job.html, course, lang, report, sources) if lang != SOURCE else job.html
@@ -260,7 +265,7 @@ def pdf_jobs(versions: dict, templates: Path, report, only_module: str | None = 
     jobs = []
     for lang, (course, lang_report) in versions.items():
         renderer = PdfRenderer(course, templates)
-        install(renderer.env, course, lang, lang_report)
+        install(renderer.env, course, lang, lang_report, medium="print")
         jobs += localize_jobs(renderer.jobs(report, only_module), course, lang, lang_report)
     return jobs
 
@@ -282,10 +287,11 @@ def sites(versions: dict, templates: Path, fonts_dir: Path, report) -> dict[str,
     """The trainee and facilitator sites in every language, each with its font subsets."""
     from .render_html import SiteRenderer
     files = {}
+    reports = {lang: lang_report for lang, (_, lang_report) in versions.items()}
     for lang, (course, lang_report) in versions.items():
         built = {}
         for audience, folder in (("trainee", "html"), ("facilitator", "facilitator")):
-            renderer = SiteRenderer(course, templates, audience)
+            renderer = SiteRenderer(course, templates, audience, reports)
             install(renderer.env, course, lang, lang_report)
             built[folder] = renderer.render_all(report)
         # One set of font subsets per language, covering both sites, so each font is cut once.

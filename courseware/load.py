@@ -7,15 +7,16 @@ import re
 from pathlib import Path
 
 from . import schema
-from .i18n import SUPPORTED
+from .i18n import N_, SUPPORTED
 from .model import (Assessment, Choice, Course, Day, Edition, GlossaryEntry, Lesson, Module, Question,
                     Reference, Session)
 from .problems import Report, did_you_mean
 from .yamlload import YAMLProblem, load as load_yaml
 
 RECAP_MINUTES = 10
-READ_BEFOREHAND_NOTE = ("Read beforehand: trainees read this lesson the evening before. Open with a "
-                        f"{RECAP_MINUTES}-minute recap of its key points and questions, then run the activities.")
+READ_BEFOREHAND_MESSAGE = N_("Read beforehand: trainees read this lesson the evening before. Open with a %(m)s-minute "
+                             "recap of its key points and questions, then run the activities.")
+READ_BEFOREHAND_NOTE = READ_BEFOREHAND_MESSAGE % {"m": RECAP_MINUTES}  # put before a read-beforehand session's note
 FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
 NUMBER_PREFIX = re.compile(r"^\d+[-_]")
 LANG_SUFFIX = re.compile(r"\.([a-z]{2,3})\.md$")

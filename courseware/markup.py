@@ -75,6 +75,7 @@ class RenderContext:
     reference_url: Callable[[str], str] = lambda ref_id: "#"
     labels: Labels = field(default_factory=Labels)
     lang: str = "en"
+    digits: Callable[[object], str] = str  # a number as the text shows it: the language's own digits in print
 
 
 @store.register
@@ -224,6 +225,11 @@ class CourseBlock(Block):
     def labels(self) -> Labels:
         return self.ext.ctx.labels
 
+    def minutes(self) -> str:
+        """The block's `minutes` option as the reader sees it ("25 minutes"), or ""."""
+        minutes = self.opts.get("minutes")
+        return self.labels.minutes.format(n=self.ext.ctx.digits(minutes)) if minutes else ""
+
     def header(self, el, label, title_tag="h3"):
         head = _el("header", el, class_="block-head")
         _el("p", head, label, class_="block-label")
@@ -232,12 +238,21 @@ class CourseBlock(Block):
         return head
 
     def meta(self, head, items):
-        items = [(k, v) for k, v in items if v]
+        """The block's facts: (label, value) items, or (label, value, True) for a value written in English."""
+        items = [item for item in items if item[1]]
         if items:
             dl = _el("dl", head, class_="block-meta")
-            for k, v in items:
+            for k, v, *english in items:
                 _el("dt", dl, k)
-                _el("dd", dl, v)
+                dd = _el("dd", dl, v)
+                if english and self.english_options:
+                    dd.set("lang", "en")
+
+    @property
+    def english_options(self) -> bool:
+        """Block options (group, materials, basis) come from the English source: English text in a translation,
+        marked as such in print (issue 13; the sites leave them unmarked for now)."""
+        return self.ext.medium == "print" and bool(self.ext.ctx.lang) and self.ext.ctx.lang != "en"
 
     def body(self, el):
         return _el("div", el, class_="block-body")
@@ -261,9 +276,9 @@ class ActivityBlock(CourseBlock):
         el = _el("section", parent, class_="block activity")
         head = self.header(el, self.labels.activity)
         o = self.opts
-        self.meta(head, [(self.labels.time, self.labels.minutes.format(n=o["minutes"]) if o.get("minutes") else ""),
-                         (self.labels.group, o.get("group") or ""),
-                         (self.labels.materials, "; ".join(o.get("materials") or []))])
+        self.meta(head, [(self.labels.time, self.minutes()),
+                         (self.labels.group, o.get("group") or "", True),
+                         (self.labels.materials, "; ".join(o.get("materials") or []), True)])
         self.body(el)
         return el
 
@@ -275,8 +290,8 @@ class DiscussionBlock(ActivityBlock):
         el = _el("section", parent, class_="block discussion")
         head = self.header(el, self.labels.discussion)
         o = self.opts
-        self.meta(head, [(self.labels.time, self.labels.minutes.format(n=o["minutes"]) if o.get("minutes") else ""),
-                         (self.labels.group, o.get("group") or "")])
+        self.meta(head, [(self.labels.time, self.minutes()),
+                         (self.labels.group, o.get("group") or "", True)])
         self.body(el)
         return el
 
@@ -291,7 +306,12 @@ class CaseStudyBlock(CourseBlock):
         _el("p", body, self.labels.composite_note, class_="composite-note")
         if self.opts.get("basis"):
             p = _el("p", body, class_="basis")
-            _el("strong", p, f"{self.labels.based_on}:").tail = " " + self.opts["basis"]
+            label = _el("strong", p, f"{self.labels.based_on}:")
+            if self.english_options:
+                label.tail = " "
+                _el("span", p, self.opts["basis"], lang="en")
+            else:
+                label.tail = " " + self.opts["basis"]
         return el
 
 
@@ -422,6 +442,8 @@ class CitationProcessor(InlineProcessor):
 
     def handleMatch(self, m, data):
         span = etree.Element("span", {"class": "cite"})
+        if self.ext.medium == "print" and self.ext.ctx.lang and self.ext.ctx.lang != "en":
+            span.set("lang", "en")  # author and year come from references.yaml, in English
         span.text = "("
         ids = [x.strip().lstrip("@") for x in m.group(1).split(";")]
         last = None

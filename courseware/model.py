@@ -126,12 +126,14 @@ class Choice:
     text: str
     correct: bool
     feedback: str | None
+    english: frozenset = frozenset()  # fields shown in English on a translated form (see translations.py)
 
 
 @dataclass(frozen=True)
 class Question:
     question: str
     choices: tuple[Choice, ...]
+    english: frozenset = frozenset()  # fields shown in English on a translated form (see translations.py)
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,7 @@ class Assessment:
     evaluation_title: str
     ratings: tuple[str, ...]
     open_questions: tuple[str, ...]
+    english: frozenset = frozenset()  # fields shown in English on a translated form (see translations.py)
 
 
 @dataclass(frozen=True)

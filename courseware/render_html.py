@@ -12,7 +12,7 @@ import rcssmin
 import rjsmin
 
 from . import markup
-from .i18n import gettext_for, labels as labels_for
+from .i18n import N_, gettext_for, labels as labels_for
 from .markup import RenderContext
 from .model import Course, Lesson, Module
 from .pages import (Page, handout_name, lesson_path, localized_image, module_path, reading_order, relative,
@@ -34,8 +34,11 @@ def ref_id(ref: str) -> str:
 class SiteRenderer:
     """Renders every page of one audience's site into {path: bytes}."""
 
-    def __init__(self, course: Course, templates: Path, audience: str = "trainee"):
+    def __init__(self, course: Course, templates: Path, audience: str = "trainee", translations: dict | None = None):
+        """`translations`: {lang: LanguageReport} of every language, for the facilitator site's status page."""
         self.course, self.audience = course, audience
+        self.translations = {lang: r for lang, r in (translations or {}).items() if r.items}
+        self.status: list = []
         self.env = environment(templates)
         self.templates = templates
         self.by_path = {lesson.path.resolve(): lesson for lesson in course.lessons}
@@ -73,6 +76,9 @@ class SiteRenderer:
         files: dict[str, bytes] = {}
         order = reading_order(self.course)
         pages = site_pages(self.course)
+        if self.audience == "facilitator" and self.translations:
+            pages.append(Page("translations.html", "translations", gettext_for(self.course.lang)(N_("Translation status"))))
+            self.status = self.translation_status(report)
         entries: list[dict] = []
         for page in pages:
             body, toc = self.page_body(page, report)
@@ -86,6 +92,16 @@ class SiteRenderer:
         for site_path, source in sorted(self.images.items()):
             files[site_path] = source.read_bytes()
         return files
+
+    def translation_status(self, report) -> list[dict]:
+        """What the facilitator site's status page shows of each language: its report, its parts (None for the
+        course-wide files, else the module) and its files, the ones with work left first."""
+        modules = {m.folder: m for m in self.course.modules}
+        order = ("stale", "missing", "translated")
+        return [{"lang": lang, "report": r, "parts": [(modules.get(p.part), p) for p in r.parts()],
+                 "files": [(t, report.rel(t.path)) for t in sorted(r.items, key=lambda t: (
+                     order.index(t.state), report.rel(t.path)))]}
+                for lang, r in self.translations.items()]
 
     def page_body(self, page: Page, report) -> tuple[str | None, list | None]:
         """The rendered Markdown body of a lesson or the home page, and a lesson's outline."""
@@ -138,7 +154,8 @@ class SiteRenderer:
             self.env, f"html/{page.kind}.html", course=course, page=page, pages=pages, url=url, inline=inline,
             prev_page=prev_page, next_page=next_page, body=body, toc=toc,
             audience=self.audience, lesson_path=lesson_path, module_path=module_path, term_id=term_id,
-            ref_id=ref_id, handout_name=handout_name, lang=course.lang, asset=lambda name: url("assets/" + name))
+            ref_id=ref_id, handout_name=handout_name, lang=course.lang, asset=lambda name: url("assets/" + name),
+            translation_status=self.status)
 
     # One module as one self-contained file ------------------------------------------------------
     def render_module_file(self, module: Module, report) -> str:

@@ -24,6 +24,7 @@ from markupsafe import Markup
 
 from . import i18n, markup
 from .i18n import labels as labels_for
+from .load import READ_BEFOREHAND_MESSAGE, READ_BEFOREHAND_NOTE, RECAP_MINUTES
 from .markup import RenderContext
 from .model import Course, Edition, Lesson, Module
 from .pages import handout_name, localized_image
@@ -48,9 +49,12 @@ class PdfJob:
     html: str
     base_url: str
     source: str  # the source file to blame for resource errors, relative to the project
-    # For a document that must fit one page (the agenda): a stylesheet beside print.css that tightens the layout,
-    # applied only when the document runs over one page without it.
-    fit_one_page: str | None = None
+    # For a document with a page plan (the agenda on one page, the evaluation form on two pages a day at most):
+    # the most pages it may take, a stylesheet beside print.css that tightens the layout, applied only when the
+    # document runs over without it, and what to do when it runs over even so.
+    pages: int = 0
+    fit: str | None = None
+    advice: str = ""
 
 
 # The documents, by file name. Trainee documents must never carry trainer material.
@@ -117,7 +121,7 @@ class PdfRenderer:
     def __init__(self, course: Course, templates: Path):
         self.course, self.templates = course, templates
         self.env = environment(templates)
-        i18n.install(self.env, course.lang)
+        i18n.install(self.env, course.lang, medium="print")
         self.env.filters["css_string"] = css_string
         self.by_path = {lesson.path.resolve(): lesson for lesson in course.lessons}
         self._lessons: dict = {}
@@ -133,6 +137,7 @@ class PdfRenderer:
         source = self.course.written_in(english)
         return RenderContext(references=self.course.references, glossary=source.glossary,
                              lang=source.lang, labels=labels_for(source.lang),
+                             digits=lambda n: i18n.digits(n, source.lang),
                              link=lambda href: href if ":" in href or href.startswith("#") else None,
                              image=lambda src: src,
                              glossary_url=lambda t: "#" + term_id(t), reference_url=lambda r: "#" + ref_id(r))
@@ -177,18 +182,22 @@ class PdfRenderer:
         return dict(course=self.course, inline=lambda t: markup.render_inline(t, ctx), term_id=term_id,
                     ref_id=ref_id, pdf_date=pdf_date(self.course), lang=self.course.lang, anchor=anchor,
                     article_id=self.article_id,
-                    # assessment.yaml has no translations yet: its text is English in every language's forms
-                    assessment_lang=Markup(' lang="en"') if self.course.lang != "en" else Markup(""),
-                    letters=LETTERS, handout_name=handout_name)
+                    letters=LETTERS, handout_name=handout_name,
+                    # English data shown in a translated document as it is (references, the agenda's notes)
+                    english_data=Markup(' lang="en"') if self.course.lang != "en" else Markup(""),
+                    beforehand_note=i18n.gettext_for(self.course.lang)(READ_BEFOREHAND_MESSAGE) % {
+                        "m": i18n.digits(RECAP_MINUTES, self.course.lang)},
+                    author_note=author_note)
 
-    def job(self, name: str, template: str, source: str, header: str | None = None, fit_one_page: str | None = None,
+    def job(self, name: str, template: str, source: str, header: str | None = None, fit: tuple = (0, None, ""),
             **context) -> PdfJob:
+        """The PdfJob of one document; `fit`: its page plan, (most pages, tightening stylesheet, advice)."""
         html = render_template(self.env, template, **self.common(), header=header or self.course.title, **context)
         # A link whose target is not in this document (a heading of a lesson printed elsewhere) becomes
         # plain text: WeasyPrint would otherwise warn about the missing anchor.
         ids = set(HTML_ID.findall(html))
         html = HTML_HREF.sub(lambda m: m.group(0) if m.group(1) in ids else "", html)
-        return PdfJob(name, html, (self.templates / "pdf").resolve().as_uri() + "/", source, fit_one_page)
+        return PdfJob(name, html, (self.templates / "pdf").resolve().as_uri() + "/", source, *fit)
 
     def jobs(self, report, only_module: str | None = None) -> list[PdfJob]:
         """Every PDF of the course; with only_module (an id or folder name), that module's handout alone."""
@@ -206,10 +215,13 @@ class PdfRenderer:
         for edition in course.editions:
             out.append(self.guide(edition, report))
             out.append(self.job(agenda_name(edition), "pdf/agenda.html", course_yaml, edition=edition,
-                                fit_one_page="agenda-tight.css"))
+                                fit=(1, "agenda-tight.css", "shorten the session titles or the day's sessions")))
             if course.assessment:
+                sides = {day.number: evaluation_sides(day, course.assessment) for day in edition.days}
                 out.append(self.job(evaluation_name(edition), "pdf/evaluation.html", course_yaml, edition=edition,
-                                    evaluation=course.assessment))
+                                    evaluation=course.assessment, sides=sides,
+                                    fit=(sum(sides.values()), "evaluation-tight.css",
+                                         "shorten the rating statements, the open questions or the day's sessions")))
             out.append(self.job(attendance_name(edition), "pdf/attendance.html", course_yaml, edition=edition,
                                 sheets=attendance_sheets(())))
             out.append(self.job(certificate_name(edition), "pdf/certificate.html", course_yaml, edition=edition,
@@ -264,14 +276,36 @@ class PdfRenderer:
                     first_session.setdefault(s.lesson.key, (day.number, i))
         modules = {m.id: m for m in self.course.modules}
         materials = materials_by_lesson(edition.lessons)
+        # Activity options come from English in every language, like a lesson's untranslated list of materials.
+        english = {m for lesson in edition.lessons if self.course.lang != "en"
+                   for m in activity_materials(lesson) + (list(lesson.materials) if "materials" in lesson.english else [])}
         by_day = {day.number: _unique(m for s in day.sessions if s.lesson for m in materials[s.lesson.key])
                   for day in edition.days}
         header = self.course.title + " · " + i18n.gettext_for(self.course.lang)("Facilitator guide")
         return self.job_with_back_matter(guide_name(edition), "pdf/guide.html", self.course.source.name + "/course.yaml",
                                          header, edition=edition, lessons=lessons, plans=plans, modules=modules,
                                          first_session=first_session, materials=materials, materials_by_day=by_day,
+                                         english_materials=english,
                                          assessment=self.course.assessment, documents=print_list(self.course, edition),
                                          attendance_rows=ATTENDANCE_ROWS)
+
+
+def evaluation_sides(day, assessment) -> int:
+    """The pages of one day's evaluation form: 1, or 2 when the open questions go on the back. From the front's
+    estimated height in mm with English text; translations keep this plan (evaluation-tight.css, when needed)."""
+    lessons = sum(1 for s in day.sessions if s.lesson)
+    height = (60 + 10 * len(assessment.ratings) + (12 + 10 * lessons if lessons else 0)
+              + 40 * len(assessment.open_questions))
+    return 2 if height > 250 else 1
+
+
+def author_note(session) -> str | None:
+    """The note course.yaml gives a session, without the builder's read-beforehand note that load.py puts before
+    it (print shows that one in the reader's language)."""
+    note = session.note
+    if note and session.read_beforehand and note.startswith(READ_BEFOREHAND_NOTE):
+        note = note[len(READ_BEFOREHAND_NOTE):].strip()
+    return note or None
 
 
 def attendance_sheets(participants) -> list[list[tuple]]:
@@ -390,6 +424,7 @@ def lay_out(job: PdfJob, roots: list) -> tuple[str, bytes | None, list[str], str
     import weasyprint
 
     from .fetch import ProjectFetcher, ResourceError
+    from .overlap import overlapping_lines
     handler = _Collect()
     wlog = logging.getLogger("weasyprint")
     wlog.addHandler(handler)
@@ -403,13 +438,17 @@ def lay_out(job: PdfJob, roots: list) -> tuple[str, bytes | None, list[str], str
         ident = hashlib.sha256(portable.encode("utf-8")).hexdigest()[:32].encode("ascii")
         options = dict(pdf_identifier=ident, pdf_variant="pdf/ua-1", uncompressed_pdf=False)
         document = weasyprint.HTML(string=job.html, base_url=job.base_url, url_fetcher=fetcher).render(**options)
-        if job.fit_one_page and len(document.pages) > 1:
+        if job.pages and job.fit and len(document.pages) > job.pages:
             # Linked after print.css, so that its rules win; the HTML (and so the cache key) stays the same.
-            tight = job.html.replace("</head>", f'<link rel="stylesheet" href="{job.fit_one_page}">\n</head>', 1)
+            tight = job.html.replace("</head>", f'<link rel="stylesheet" href="{job.fit}">\n</head>', 1)
             document = weasyprint.HTML(string=tight, base_url=job.base_url, url_fetcher=fetcher).render(**options)
-            if len(document.pages) > 1:
-                handler.records.append(f"takes {len(document.pages)} pages where one is expected, even with "
-                                       f"{job.fit_one_page}: shorten the session titles or the day's sessions")
+        if job.pages and len(document.pages) > job.pages:
+            expected = "one is" if job.pages == 1 else f"{job.pages} are"
+            handler.records.append(f"takes {len(document.pages)} pages where {expected} expected"
+                                   + (f", even with {job.fit}" if job.fit else "") + f": {job.advice}")
+        # Lines whose marks touch (Khmer and Burmese need more line-height than Latin): measured on the laid-out
+        # boxes, so every PDF of every language is checked by every build.
+        handler.records += [overlap.message() for overlap in overlapping_lines(document)]
         return job.name, document.write_pdf(**options), handler.records, None
     except ResourceError as exc:
         return job.name, None, handler.records, f"{exc.reason}: {exc.url}"

@@ -75,13 +75,23 @@ def segment(text: str, lang: str = "en", separator: str = " ") -> str:
     return separator.join(words(text, lang))
 
 
+# Khmer and Burmese punctuation that ends a phrase or a sentence (khan, bariyoosan, colon, lek too; the Burmese
+# little and full section marks): it stays on the line of the word before it, never starting the next line.
+CLOSING_MARKS = frozenset("\u17d4\u17d5\u17d6\u17d7\u104a\u104b")
+
+
 def break_runs(text: str, lang: str = "en", pattern: re.Pattern = PRINT_BREAK_SCRIPTS) -> str:
-    """Insert U+200B at each word boundary inside runs of Khmer and Burmese (never inside a cluster)."""
+    """Insert U+200B at each word boundary inside runs of Khmer and Burmese (never inside a cluster, and never
+    before a closing punctuation mark)."""
     def one(m: re.Match) -> str:
         run = m.group(0)
         bounds = _boundaries(run, lang_of_run(run, lang))
-        pieces = [run[a:b] for a, b in zip(bounds, bounds[1:])]
-        return ZWSP.join(p for p in pieces if p)
+        out = []
+        for piece in (run[a:b] for a, b in zip(bounds, bounds[1:])):
+            if out and piece and piece[0] not in CLOSING_MARKS:
+                out.append(ZWSP)
+            out.append(piece)
+        return "".join(out)
 
     return pattern.sub(one, text)
 

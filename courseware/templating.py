@@ -32,6 +32,9 @@ def environment(templates: Path) -> jinja2.Environment:
     env.filters["duration"] = duration
     env.globals["en"] = english_mark
     env.globals["en_span"] = english_span
+    env.globals["has_italic"] = True  # False for scripts without italics (i18n.install)
+    env.filters["digits"] = str  # the language's own digits in print (i18n.install)
+    env.globals["counter_style"] = "decimal"
     # JSON in pages (quiz answers, interface words) keeps Khmer or Burmese as UTF-8 (3 bytes a character)
     # rather than \u escapes (6); tojson still escapes <, >, & and ' so that it cannot close the script.
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}

@@ -18,7 +18,7 @@ from pathlib import Path
 from . import faithful, markup
 from .load import FRONT, read_text, source_hash
 from .markup import RenderContext
-from .model import Course, Lesson, Module
+from .model import Assessment, Course, Lesson, Module
 from .problems import Report, did_you_mean
 from .yamlload import YAMLProblem, load as load_yaml
 from .zawgyi import check_text as check_zawgyi
@@ -32,6 +32,11 @@ COURSE_KEYS = META | {"title", "subtitle", "publisher", "editions", "sessions"}
 EDITION_KEYS = {"title", "summary", "days"}
 GLOSSARY_KEYS = META | {"terms"}
 HOME_KEYS = META
+ASSESSMENT_KEYS = META | {"test", "evaluation"}
+TEST_KEYS = {"title", "instructions", "questions"}
+QUESTION_KEYS = {"question", "choices"}
+CHOICE_KEYS = {"text", "feedback"}
+EVALUATION_KEYS = {"title", "ratings", "open_questions"}
 
 
 # The fields a reader sees, per kind of source: those still equal to the English source after translation
@@ -44,11 +49,34 @@ COURSE_FIELDS = frozenset({"title", "subtitle", "publisher", "home"})
 EDITION_FIELDS = frozenset({"title", "summary"})
 DAY_FIELDS = frozenset({"title"})
 SESSION_FIELDS = frozenset({"title"})
+ASSESSMENT_FIELDS = frozenset({"test_title", "instructions", "evaluation_title", "ratings", "open_questions"})
+QUESTION_FIELDS = frozenset({"question"})
+CHOICE_FIELDS = frozenset({"text", "feedback"})
 
 
 def still_english(original, translated, fields: frozenset) -> frozenset:
     """The fields of `translated` that are (still) the English text of `original`."""
     return frozenset(f for f in fields if getattr(translated, f) == getattr(original, f))
+
+
+def _has_words(value) -> bool:
+    """Text with letters in it: a choice that is only a number ("11") is the same in every language."""
+    values = value if isinstance(value, tuple) else (value,)
+    return any(isinstance(v, str) and any(ch.isalpha() for ch in v) for v in values)
+
+
+def still_english_text(original, translated, fields: frozenset) -> frozenset:
+    """still_english, leaving out fields without words (numbers read the same in every language)."""
+    return frozenset(f for f in still_english(original, translated, fields) if _has_words(getattr(original, f)))
+
+
+def english_assessment(assessment):
+    """The assessment marked as shown in English throughout (no translation, or an unusable one)."""
+    questions = tuple(dataclasses.replace(
+        q, english=QUESTION_FIELDS, choices=tuple(dataclasses.replace(
+            c, english=frozenset(f for f in CHOICE_FIELDS if _has_words(getattr(c, f)))) for c in q.choices))
+        for q in assessment.questions)
+    return dataclasses.replace(assessment, questions=questions, english=ASSESSMENT_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -61,11 +89,32 @@ class Translation:
     state: str  # translated | stale | missing
     status: str | None  # draft | reviewed; None when missing
     source_hash: str  # the current hash of the English file: what `translation_of` must say
-    kind: str = "lesson"  # course | home | glossary | module | lesson
+    kind: str = "lesson"  # course | home | glossary | module | lesson | assessment
+    words: int = 0  # English words of the source's text to translate
+    part: str = ""  # the folder of the module the source belongs to, "" for the course-wide files
 
     @property
     def used(self) -> bool:
         return self.state != "missing"
+
+    @property
+    def words_left(self) -> int:
+        """English words still to translate: all of a missing or stale translation's source."""
+        return self.words if self.state in ("missing", "stale") else 0
+
+
+@dataclass(frozen=True)
+class PartStatus:
+    """How the sources of one part of the course (the course-wide files, or one module) stand in one language."""
+
+    part: str  # a module's folder, or "" for the course-wide files
+    sources: int
+    translated: int
+    stale: int
+    missing: int
+    draft: int  # translations used (translated or stale) that are drafts
+    reviewed: int
+    words_left: int
 
 
 @dataclass(frozen=True)
@@ -84,18 +133,92 @@ class LanguageReport:
     def drafts(self) -> int:
         return sum(1 for t in self.items if t.used and t.status == "draft")
 
+    @property
+    def reviewed(self) -> int:
+        return sum(1 for t in self.items if t.used and t.status == "reviewed")
+
+    @property
+    def words_left(self) -> int:
+        return sum(t.words_left for t in self.items)
+
+    def parts(self) -> list[PartStatus]:
+        """The course-wide files, then each module in course order: what is translated, draft, reviewed, stale
+        and missing, and the English words left to translate."""
+        order = [""] + [t.part for t in self.items if t.part]
+        out = []
+        for part in dict.fromkeys(order):
+            items = [t for t in self.items if t.part == part]
+            if items:
+                out.append(PartStatus(part, len(items), *(sum(1 for t in items if t.state == s)
+                                                         for s in ("translated", "stale", "missing")),
+                                      sum(1 for t in items if t.used and t.status == "draft"),
+                                      sum(1 for t in items if t.used and t.status == "reviewed"),
+                                      sum(t.words_left for t in items)))
+        return out
+
     def summary(self) -> str:
         return (f"{self.lang}: {self.count('translated')} translated, {self.count('stale')} stale, "
-                f"{self.count('missing')} missing, of {len(self.items)} sources ({self.drafts} used are drafts)")
+                f"{self.count('missing')} missing, of {len(self.items)} sources ({self.drafts} used are drafts); "
+                f"{self.reviewed} reviewed; {self.words_left:,} English words left to translate")
 
     def format(self, report: Report) -> str:
-        """The report a translator reads: one line per source, with the hash a translation must record."""
-        lines = [self.summary()]
+        """The report a translator reads: each part of the course, then one line per source, with the hash a
+        translation must record."""
+        lines = [self.summary(), f"  {'part':28} {'sources':>7} {'translated':>10} {'draft':>5} {'reviewed':>8} "
+                                 f"{'stale':>5} {'missing':>7} {'words left':>10}"]
+        for p in self.parts():
+            lines.append(f"  {p.part or 'course-wide files':28} {p.sources:>7} {p.translated:>10} {p.draft:>5} "
+                         f"{p.reviewed:>8} {p.stale:>5} {p.missing:>7} {p.words_left:>10,}")
         for t in sorted(self.items, key=lambda t: (("stale", "missing", "translated").index(t.state),
                                                      report.rel(t.source))):
             status = f", {t.status}" if t.status else ""
-            lines.append(f"  {t.state:10} {report.rel(t.path)}{status}  (translation_of: {t.source_hash})")
+            left = f", {t.words_left:,} words" if t.words_left else ""
+            lines.append(f"  {t.state:10} {report.rel(t.path)}{status}{left}  (translation_of: {t.source_hash})")
         return "\n".join(lines)
+
+
+WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+# What a translator translates, per kind of source: the keys of YAML sources whose text is read (the others, such
+# as ids, minutes, links and `correct`, are not), the front matter fields of Markdown ones.
+TEXT_KEYS = {"lesson": {"title", "objectives", "key_questions", "key_points", "materials"}, "home": set(),
+             "module": {"title", "summary", "objectives"}, "glossary": {"expansion", "definition"},
+             "course": {"title", "subtitle", "publisher", "editions", "days", "sessions", "summary", "session",
+                        "break", "lunch"},
+             "assessment": {"test", "evaluation", "title", "instructions", "questions", "question", "choices", "text",
+                            "feedback", "ratings", "open_questions"}}
+MARKDOWN_NOISE = re.compile(r"\[@[^\]]*\]|\]\([^)]*\)|<!--.*?-->|^ {4}[\w-]+:.*$|^/{3,}.*$"
+                            r"|^\s*-?\s*(?:question|choices|text|feedback|correct):(?:\s*(?:true|false)$)?", re.M | re.S)
+
+
+def english_words(text: str, kind: str) -> int:
+    """The English words of a source that a translation must carry: the text of its translatable fields, and a
+    Markdown body without citations, link targets, block markers and options."""
+    import yaml
+    keys = TEXT_KEYS.get(kind, set())
+    body = ""
+    if kind in ("lesson", "home"):
+        m = FRONT.match(text)
+        front, body = (m.group(1) or "", text[m.end():]) if m else ("", text)
+        try:
+            data = yaml.safe_load(front) or {}
+        except yaml.YAMLError:
+            data = {}
+    else:
+        try:
+            data = yaml.safe_load(text) or {}
+        except yaml.YAMLError:
+            data = {}
+
+    def strings(value, counted: bool):
+        if isinstance(value, str):
+            return [value] if counted else []
+        if isinstance(value, list):
+            return [s for v in value for s in strings(v, counted)]
+        if isinstance(value, dict):
+            return [s for k, v in value.items() for s in strings(v, k in keys)]
+        return []
+    fields = " ".join(strings(data, False))
+    return len(WORD.findall(fields)) + len(WORD.findall(MARKDOWN_NOISE.sub(" ", body)))
 
 
 def translation_path(source: Path, lang: str) -> Path:
@@ -114,8 +237,10 @@ class _Reader:
     def record(self, source: Path, kind: str, meta: dict | None, path: Path, pos=(1, 1)) -> Translation:
         text = source.read_text(encoding="utf-8") if source.is_file() else ""
         current = source_hash(text.replace("\r\n", "\n").lstrip("\ufeff"))
+        facts = dict(kind=kind, words=english_words(text, kind),
+                     part=next((m.folder for m in self.course.modules if m.path.parent == source.parent), ""))
         if meta is None:
-            t = Translation(self.lang, source, path, "missing", None, current, kind)
+            t = Translation(self.lang, source, path, "missing", None, current, **facts)
         else:
             recorded, status = meta.get("translation_of"), meta.get("status")
             if status not in STATUSES:
@@ -128,7 +253,7 @@ class _Reader:
                                   "translation-of")
                 recorded = ""
             state = "translated" if recorded == current else "stale"
-            t = Translation(self.lang, source, path, state, status, current, kind)
+            t = Translation(self.lang, source, path, state, status, current, **facts)
         self.items.append(t)
         return t
 
@@ -327,12 +452,131 @@ class _Reader:
                                    publisher=self.string(data, "publisher", t.path, course.publisher),
                                    editions=tuple(editions))
 
+    def assessment(self, assessment):
+        """The pre/post test and the daily evaluation form in this language (assessment.<lang>.yaml): every
+        question, choice and rating, in the English order; which choice is correct comes from English."""
+        if assessment is None:
+            return None
+        t, data = self.yaml(self.course.source / "assessment.yaml", "assessment", ASSESSMENT_KEYS)
+        if data is None:
+            return english_assessment(assessment)
+        path = t.path
+        test = self.part(data, "test", TEST_KEYS, path)
+        evaluation = self.part(data, "evaluation", EVALUATION_KEYS, path)
+        translated = dataclasses.replace(
+            assessment, test_title=self.string(test, "title", path, assessment.test_title),
+            instructions=self.string(test, "instructions", path, assessment.instructions),
+            questions=self.questions(test, assessment.questions, path),
+            evaluation_title=self.string(evaluation, "title", path, assessment.evaluation_title),
+            ratings=self.strings(evaluation, "ratings", path, assessment.ratings, True),
+            open_questions=self.strings(evaluation, "open_questions", path, assessment.open_questions, True))
+        faithful.compare_assessment(assessment, translated, _assessment_lines(test, evaluation), path, self.lang,
+                                    self.report, self.course.glossary, self.names)
+        return dataclasses.replace(translated, english=still_english_text(assessment, translated, ASSESSMENT_FIELDS))
+
+    def part(self, data: dict, key: str, allowed: set, path: Path) -> dict:
+        value = data.get(key)
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            pos = data.line_of(key) if hasattr(data, "line_of") else (1, 1)
+            self.report.error(path, pos[0], pos[1], f"'{key}' is a mapping of fields ({', '.join(sorted(allowed))})",
+                              "yaml-type")
+            return {}
+        self.keys(value, allowed, path, f" of '{key}'")
+        return value
+
+    def questions(self, test: dict, originals: tuple, path: Path) -> tuple:
+        english = english_assessment(dataclasses.replace(_NO_ASSESSMENT, questions=originals)).questions
+        value = test.get("questions")
+        if value is None:
+            return english
+        pos = test.line_of("questions") if hasattr(test, "line_of") else (1, 1)
+        if not isinstance(value, list) or not all(isinstance(q, dict) for q in value):
+            self.report.error(path, pos[0], pos[1], "'questions' is a list of questions, each with 'question' and "
+                              "'choices'", "yaml-type")
+            return english
+        if len(value) != len(originals):
+            self.report.error(path, pos[0], pos[1], f"the test has {len(value)} questions here, {len(originals)} in "
+                              "the English source: translate every question, in the same order (never drop or add "
+                              "one)", "translation-structure")
+            return english
+        out = []
+        for n, (data, original, shown) in enumerate(zip(value, originals, english), 1):
+            self.keys(data, QUESTION_KEYS, path, f" of question {n}")
+            question = self.string(data, "question", path, original.question)
+            choices = self.choices(data, original, shown, n, path)
+            translated = dataclasses.replace(original, question=question, choices=choices)
+            out.append(dataclasses.replace(translated, english=still_english_text(original, translated,
+                                                                                  QUESTION_FIELDS)))
+        return tuple(out)
+
+    def choices(self, data: dict, original, shown, n: int, path: Path) -> tuple:
+        value = data.get("choices")
+        if value is None:
+            return shown.choices
+        pos = data.line_of("choices") if hasattr(data, "line_of") else (1, 1)
+        if not isinstance(value, list) or not all(isinstance(c, dict) for c in value):
+            self.report.error(path, pos[0], pos[1], f"question {n}: 'choices' is a list of choices, each with "
+                              "'text' (and 'feedback')", "yaml-type")
+            return shown.choices
+        if len(value) != len(original.choices):
+            self.report.error(path, pos[0], pos[1], f"question {n} has {len(value)} choices here, "
+                              f"{len(original.choices)} in the English source: never drop or add a choice (the "
+                              "correct answer is the English one, by its place)", "translation-structure")
+            return shown.choices
+        out = []
+        for i, (c, english) in enumerate(zip(value, original.choices), 1):
+            if "correct" in c:
+                at = c.line_of("correct") if hasattr(c, "line_of") else pos
+                self.report.error(path, at[0], at[1], f"question {n}, choice {i}: leave 'correct' out of a "
+                                  "translation; the correct answer comes from the English source",
+                                  "translation-structure")
+            self.keys({k: v for k, v in c.items() if k != "correct"}, CHOICE_KEYS, path,
+                      f" of question {n}, choice {i}")
+            if isinstance(c.get("text"), (int, float)) and not isinstance(c.get("text"), bool):
+                c = {**c, "text": str(c["text"])}  # a number written without quotes
+            translated = dataclasses.replace(english, text=self.string(c, "text", path, english.text),
+                                             feedback=self.string(c, "feedback", path, english.feedback))
+            out.append(dataclasses.replace(translated, english=still_english_text(english, translated,
+                                                                                  CHOICE_FIELDS)))
+        return tuple(out)
+
     def home(self, course: Course) -> str:
         t, data, body, body_line = self.markdown(course.source / "home.md", "home", HOME_KEYS)
         if data is None or not body.strip():
             return course.home
         self.check_body(body, t.path, body_line)
         return body
+
+
+_NO_ASSESSMENT = Assessment("", "", (), "", (), ())
+
+
+def _assessment_lines(test: dict, evaluation: dict) -> dict:
+    """Where each translated text of assessment.<lang>.yaml is, for the faithfulness checks: ("title",),
+    ("question", n), ("choice", n, i), ("feedback", n, i), ("rating", i)... -> line."""
+    def line(data, key):
+        return data.value_line_of(key)[0] if hasattr(data, "value_line_of") and key in data else None
+    out = {("test_title",): line(test, "title"), ("instructions",): line(test, "instructions"),
+           ("evaluation_title",): line(evaluation, "title")}
+    questions = test.get("questions")
+    if isinstance(questions, list):
+        for n, q in enumerate(questions):
+            if not isinstance(q, dict):
+                continue
+            out[("question", n)] = line(q, "question") or (questions.line_of(n)[0] if hasattr(questions, "line_of")
+                                                            else None)
+            for i, c in enumerate(q.get("choices") or []):
+                if isinstance(c, dict):
+                    out[("text", n, i)] = line(c, "text")
+                    out[("feedback", n, i)] = line(c, "feedback")
+    for key in ("ratings", "open_questions"):
+        items = evaluation.get(key)
+        if isinstance(items, list):
+            for i in range(len(items)):
+                out[(key, i)] = items.line_of(i)[0] if hasattr(items, "line_of") else None
+    return {k: v for k, v in out.items() if v}
 
 
 def _session(sessions: dict, title: str) -> str:
@@ -368,8 +612,9 @@ def translate(course: Course, lang: str, report: Report) -> tuple[Course, Langua
             if s.lesson is not None and s.lesson.key in lessons else s for s in day.sessions))
         for day in edition.days), self_study=tuple(lessons.get(lesson.key, lesson) for lesson in edition.self_study))
         for edition in translated.editions)
+    assessment = reader.assessment(course.assessment)
     result = dataclasses.replace(translated, home=home, glossary=glossary, modules=modules, editions=editions,
-                                 lang=lang, original=course)
+                                 assessment=assessment, lang=lang, original=course)
     result = dataclasses.replace(result, english=still_english(course, result, COURSE_FIELDS),
                                  editions=tuple(_mark_edition(o, t) for o, t in zip(course.editions, result.editions)))
     return result, LanguageReport(lang, tuple(reader.items))

@@ -150,6 +150,15 @@ def test_break_opportunities_only_between_words_of_khmer_and_burmese():
     assert segment.break_runs("ภาษาไทย and English", "th") == "ภาษาไทย and English"  # Pango breaks Thai itself
 
 
+@pytest.mark.parametrize("text, lang", [("ရွေးချယ်သနည်း။ နောက်", "my"), ("အာဆီယံ၊ ထိုင်း", "my"), ("ពលករ។ និង", "km"),
+                                        ("ចំណុច៖ ក", "km")])
+def test_no_line_starts_with_a_closing_punctuation_mark(text, lang):
+    """A Khmer khan or colon, a Burmese section mark stays with the word before it (issue 13)."""
+    broken = segment.break_runs(text, lang)
+    assert segment.strip_breaks(broken) == text
+    assert not re.search("\u200b[\u17d4-\u17d7\u104a\u104b]", broken), broken
+
+
 def test_break_html_leaves_tags_attributes_and_styles_alone():
     doc = ('<html><head><title>ប្រទេសកម្ពុជា</title><style>p::after { content: "ប្រទេសកម្ពុជា" }</style></head>'
            '<body><p title="ប្រទេសកម្ពុជា">ប្រទេសកម្ពុជា <b>ရွှေ့ပြောင်းလုပ်သားများ</b></p></body></html>')

@@ -374,8 +374,34 @@ def test_translation_report(built):
     assert "km: 4 translated, 0 stale, 2 missing, of 6 sources (3 used are drafts)" in report
     assert "th: 4 translated, 0 stale, 2 missing, of 6 sources (3 used are drafts)" in report
     assert "vi: 2 translated, 1 stale, 3 missing, of 6 sources (2 used are drafts)" in report
-    assert re.search(r"stale +modules/01-mod/module\.vi\.yaml, draft +\(translation_of: [0-9a-f]{12}\)", report)
-    assert re.search(r"missing +modules/01-mod/02-two\.km\.md", report)
+    assert re.search(r"stale +modules/01-mod/module\.vi\.yaml, draft, \d+ words +\(translation_of: [0-9a-f]{12}\)", report)
+    assert re.search(r"missing +modules/01-mod/02-two\.km\.md, \d+ words", report)
+    # Per part of the course: the course-wide files, then each module, with the English words left to translate.
+    assert re.search(r"(?m)^  01-mod +3 +2 +2 +0 +0 +1 +\d+$", report), report
+    words = int(re.search(r"km: .*; 1 reviewed; ([\d,]+) English words left to translate", report)[1].replace(",", ""))
+    assert words >= len("This lesson is only in English".split())
+
+
+def test_the_facilitator_site_shows_the_translation_status_in_every_language(built):
+    _, out = built
+    for folder in ("", "km/", "vi/"):
+        page = read(out / "facilitator" / f"{folder}translations.html")
+        assert page.count('<section class="translation-status"') == 4  # km, my, th, vi
+        assert "modules/01-mod/02-two.km.md" in page and "translation_of: " in page
+        assert 'aria-current="page">' in page
+        assert 'href="translations.html"' in read(out / "facilitator" / f"{folder}index.html")
+        assert "translations.html" not in read(out / "html" / f"{folder}index.html")  # facilitators only
+        assert not (out / "html" / f"{folder}translations.html").exists()
+    khmer = read(out / "facilitator" / "km" / "translations.html")
+    assert "ស្ថានភាពការបកប្រែ" in khmer and '<span lang="my">' in khmer
+
+
+def test_the_translation_status_page_passes_axe(built, open_page):
+    from test_browser import axe_violations
+    _, out = built
+    for folder in ("", "my/"):
+        page = open_page(out / "facilitator" / f"{folder}translations.html")
+        assert axe_violations(page) == [], folder
 
 
 # --- Fonts ------------------------------------------------------------------------------------------
