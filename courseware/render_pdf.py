@@ -187,7 +187,7 @@ class PdfRenderer:
                     english_data=Markup(' lang="en"') if self.course.lang != "en" else Markup(""),
                     beforehand_note=i18n.gettext_for(self.course.lang)(READ_BEFOREHAND_MESSAGE) % {
                         "m": i18n.digits(RECAP_MINUTES, self.course.lang)},
-                    author_note=author_note)
+                    author_note=author_note, script_lang=script_lang)
 
     def job(self, name: str, template: str, source: str, header: str | None = None, fit: tuple = (0, None, ""),
             **context) -> PdfJob:
@@ -297,6 +297,15 @@ def evaluation_sides(day, assessment) -> int:
     height = (60 + 10 * len(assessment.ratings) + (12 + 10 * lessons if lessons else 0)
               + 40 * len(assessment.open_questions))
     return 2 if height > 250 else 1
+
+
+def script_lang(text) -> Markup:
+    """` lang="my"` for a participant's name in Khmer, Burmese or Thai script: its line spacing and line breaks
+    follow the script's (print.css), whatever the document's language."""
+    from .segment import UNSPACED, lang_of_run
+    run = UNSPACED.search(text) if isinstance(text, str) else None
+    lang = lang_of_run(run.group(0), "") if run else ""
+    return Markup(f' lang="{lang}"') if lang in ("km", "my", "th") else Markup("")
 
 
 def author_note(session) -> str | None:

@@ -71,3 +71,22 @@ def test_only_lines_of_the_same_block_are_compared():
             f'<p style="margin: 0; line-height: 0.8">{TEXT["my"][:20]}</p></body></html>')
     document = weasyprint.HTML(string=html).render()
     assert line_pairs(document.pages[0]._page_box, []) == []
+
+
+def test_a_participant_named_in_burmese_on_an_english_attendance_sheet_gets_burmese_line_spacing():
+    """Names are in the participants' own scripts, whatever the document's language: a long Burmese name that
+    wraps in its cell is set with Burmese line spacing, and no lines touch."""
+    from courseware.certificates import Participant
+    from courseware.load import load_course
+    from courseware.problems import Report
+    from courseware.render_pdf import PdfRenderer
+    from conftest import COURSES
+    root = COURSES / "tiny"
+    course = load_course(root, Report(root))
+    name = "ဒေါ်ခင်မြင့်မြင့်ကျော်စိုးဝင်းနိုင်ထွန်းအောင်ကျော်မင်းသန့်ဇင်"  # long enough to wrap
+    people = (Participant(name, "ရွှေ့ပြောင်းလုပ်သားများ ကွန်ရက် အသင်းအဖွဲ့ ရန်ကုန်မြို့ " * 2, "Myanmar"),)
+    jobs = PdfRenderer(course, ROOT / "templates").named_documents(people)
+    sheet = next(job for job in jobs if job.name.startswith("attendance"))
+    assert '<td class="long" lang="my">' in sheet.html
+    _, pdf, warnings, fatal = lay_out(sheet, [root, ROOT])
+    assert pdf and not fatal and warnings == []
