@@ -6,7 +6,9 @@
 A lesson read beforehand is read the evening before its day (before Day 1: with the joining instructions or on
 the evening of arrival). Its words are what a trainee reads on the lesson page: the title, objectives, key
 questions and key points, and the body without facilitator notes (activities, worksheets and quiz questions
-included), without citations, link targets, block options or quiz field names. The self-study lessons are
+included), without citations, link targets, block options or quiz field names. A diagram's alt text is
+not counted: a sighted trainee reads the diagram, not its description (a screen reader user hears it; the
+four diagrams' alt texts hold 70 to 155 words each). The self-study lessons are
 listed apart: they are read after the course. Exit status 1 when an evening is over `--limit`.
 """
 
@@ -29,8 +31,12 @@ QUIZ_FIELD = re.compile(r"^\s*(?:-\s*)?(?:question|text|feedback|checks|choices|
 OPTION = re.compile(r"^ {4}[\w-]+\s*:")
 
 
+IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+
+
 def words(text: str) -> int:
-    return len(WORD.findall(re.sub(r"\]\([^)]*\)", "]", CITATION.sub("", text))))
+    text = IMAGE.sub("", CITATION.sub("", text))
+    return len(WORD.findall(re.sub(r"\]\([^)]*\)", "]", text)))
 
 
 def page_words(lesson) -> int:
