@@ -23,6 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .markup import source_lines
 from .yamlload import YAMLProblem, load as load_yaml
 
 DIGITS = str.maketrans("០១២៣៤៥៦៧៨៩၀၁၂၃၄၅၆၇၈၉๐๑๒๓๔๕๖๗๘๙", "012345678901234567890123456789")
@@ -87,7 +88,7 @@ def shape(body: str, offset: int) -> Shape:
             sections[-1].paragraphs.append(Paragraph(paragraph_line, "\n".join(paragraph)))
             paragraph = []
 
-    for number, line in enumerate(body.split("\n"), offset + 1):
+    for number, line in source_lines(body, offset + 1):  # fenced code is not text to compare
         m = BLOCK.match(line.strip()) if line.startswith("/") else None
         if m:
             close_paragraph()

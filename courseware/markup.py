@@ -105,6 +105,20 @@ class DocState:
             self.checks.setdefault(n, line)
 
 
+def source_lines(text: str, first_line: int = 1):
+    """Yield (line number, line) outside fenced code, with code spans blanked."""
+    fence = None
+    for i, line in enumerate(text.split("\n")):
+        if fence:
+            if line.strip().startswith(fence):
+                fence = None
+            continue
+        if m := FENCE.match(line):
+            fence = m.group(1)
+            continue
+        yield i + first_line, CODE_SPAN.sub(lambda s: " " * len(s.group(0)), line)
+
+
 # --- Source pre-scan: line numbers, unknown blocks, nesting, raw HTML ----------------------------
 
 class LinePreprocessor(Preprocessor):

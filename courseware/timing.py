@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from .load import RECAP_MINUTES
-from .markup import CITATION, CLOSER, FENCE, HEADER
+from .markup import CITATION, CLOSER, FENCE, HEADER, source_lines
 from .model import Lesson
 
 TIMED_BLOCKS = ("activity", "discussion")
@@ -183,15 +183,8 @@ def timed_blocks(body: str, offset: int = 0) -> list[TimedBlock]:
     brackets, on any of its lines. `offset`: the file line before the body."""
     found: list[TimedBlock] = []
     stack: list[_Open] = []
-    in_step, blank, fence = False, False, None
-    for number, line in enumerate(body.split("\n"), offset + 1):
-        if fence:
-            if line.strip().startswith(fence):
-                fence = None
-            continue
-        if m := FENCE.match(line):
-            fence = m.group(1)
-            continue
+    in_step, blank = False, False
+    for number, line in source_lines(body, offset + 1):  # fenced code skipped, code spans blanked
         if m := CLOSER.match(line):
             in_step = False
             while stack and stack[-1].slashes != len(m.group(1)):

@@ -10,7 +10,7 @@ from PIL import Image, UnidentifiedImageError
 
 from . import markup, timing
 from .load import FRONT
-from .markup import CITATION, CLOSER, CODE_SPAN, FENCE, HEADER, RenderContext
+from .markup import CITATION, CLOSER, CODE_SPAN, FENCE, HEADER, RenderContext, source_lines
 from .model import Course, Lesson
 from .problems import Report, did_you_mean
 from .yamlload import Map, Seq, YAMLProblem, load as load_yaml
@@ -33,20 +33,6 @@ FACILITATOR_POINTER = re.compile(
     r"|\bfacilitator(?:'s|\u2019s|s'|s\u2019)\s+(?:notes?|guides?|edition)\b"
     r"|\b(?:see|in|from|check|consult|read|per|using|use|under)\s+(?:the\s+|a\s+|your\s+)?"
     r"facilitators?\s+notes\b")
-
-
-def source_lines(text: str, first_line: int = 1):
-    """Yield (line number, line) outside fenced code, with code spans blanked."""
-    fence = None
-    for i, line in enumerate(text.split("\n")):
-        if fence:
-            if line.strip().startswith(fence):
-                fence = None
-            continue
-        if m := FENCE.match(line):
-            fence = m.group(1)
-            continue
-        yield i + first_line, CODE_SPAN.sub(lambda s: " " * len(s.group(0)), line)
 
 
 def check_terms(path: Path, text: str, glossary: dict, report: Report, first_line: int = 1) -> None:
