@@ -22,6 +22,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from test_browser import browser  # noqa: F401  (the Chromium fixture, shared with the other browser tests)
+
 from conftest import COURSES, ROOT
 
 pytestmark = pytest.mark.slow  # the shipped course, built once per run (tests/readers.py)
@@ -76,16 +78,6 @@ def kiwix(zims) -> str:
     finally:
         server.terminate()
         server.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-    from test_browser import CHROMIUM, CHROMIUM_ARGS
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture
