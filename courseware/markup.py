@@ -6,6 +6,7 @@ medium ("web" or "print"). Trainer material is dropped from the tree for trainee
 
 from __future__ import annotations
 
+import gettext
 import json
 import re
 import xml.etree.ElementTree as etree
@@ -53,7 +54,8 @@ class Labels:
     time: str = "Time"
     group: str = "Group"
     materials: str = "Materials"
-    minutes: str = "{n} minutes"
+    minutes: tuple = ("{n} minute", "{n} minutes")  # plural forms, in the catalog's order
+    plural: str = "(n != 1)"  # the catalog's rule: which of the forms a number takes (a C expression of n)
     answer: str = "Answer"
     check_answer: str = "Check"
     note: str = "Note"
@@ -61,6 +63,11 @@ class Labels:
     warning: str = "Warning"
     important: str = "Important"
     write_here: str = "Write your answers on the printed worksheet or in your notebook."
+
+    def count(self, forms: tuple, n: int) -> str:
+        """The plural form of `forms` that `n` takes in this language, with n filled in."""
+        index = int(gettext.c2py(self.plural)(n))
+        return forms[min(index, len(forms) - 1)].format(n=n)
 
 
 @dataclass
@@ -261,7 +268,7 @@ class ActivityBlock(CourseBlock):
         el = _el("section", parent, class_="block activity")
         head = self.header(el, self.labels.activity)
         o = self.opts
-        self.meta(head, [(self.labels.time, self.labels.minutes.format(n=o["minutes"]) if o.get("minutes") else ""),
+        self.meta(head, [(self.labels.time, self.labels.count(self.labels.minutes, o["minutes"]) if o.get("minutes") else ""),
                          (self.labels.group, o.get("group") or ""),
                          (self.labels.materials, "; ".join(o.get("materials") or []))])
         self.body(el)
@@ -275,7 +282,7 @@ class DiscussionBlock(ActivityBlock):
         el = _el("section", parent, class_="block discussion")
         head = self.header(el, self.labels.discussion)
         o = self.opts
-        self.meta(head, [(self.labels.time, self.labels.minutes.format(n=o["minutes"]) if o.get("minutes") else ""),
+        self.meta(head, [(self.labels.time, self.labels.count(self.labels.minutes, o["minutes"]) if o.get("minutes") else ""),
                          (self.labels.group, o.get("group") or "")])
         self.body(el)
         return el
