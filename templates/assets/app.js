@@ -7,7 +7,7 @@
   var doc = document, body = doc.body;
   var S = {};
   try { S = JSON.parse(doc.getElementById("ui-strings").textContent); } catch (e) { S = {}; }
-  doc.documentElement.className += " js";
+  if (!/\bjs\b/.test(doc.documentElement.className)) { doc.documentElement.className += " js"; }  // base.html's <head> did it
 
   function t(name, values) {
     var s = S[name] || name;
@@ -35,14 +35,15 @@
   function tell(event) { watchers.forEach(function (w) { w(event); }); }
 
   // Phones: the course menu and the side lists (a lesson's module and outline) fold behind the Menu button
-  // (base.html; style.css shows it below 40 em only). Escape closes them and puts focus back on the button;
-  // nothing traps focus.
+  // (base.html; style.css shows it below 40 em only, and folds them from the first paint: the "js" class is
+  // set in the page's <head>, so that nothing moves when this script runs). Escape closes them and puts focus
+  // back on the button; nothing traps focus.
   var menu = doc.getElementById("menu-button"), open;
   var folds = menu ? menu.getAttribute("aria-controls").split(" ").map(function (id) { return doc.getElementById(id); }) : [];
   function fold(o) {
     open = o;
     menu.setAttribute("aria-expanded", o);
-    folds.forEach(function (f) { if (f) { f.classList.toggle("folded", !o); } });
+    folds.forEach(function (f) { if (f) { f.classList.toggle("open", o); } });
   }
   if (menu) {  // base.html: the button and what it folds
     fold(false);
@@ -80,8 +81,10 @@
   var visited = load().visited, folder = (body.getAttribute("data-page") || "").replace(/[^/]*$/, "");
   each(doc.querySelectorAll(".lesson-list a, .page-lesson .side-list a"), function (a) {
     if (visited[folder + a.getAttribute("href").replace(/\.html$/, "")]) {
+      var mark = el("span", "opened-mark");  // a tick, and the word (for screen readers only in a side list)
+      mark.appendChild(ui("span", /side/.test(a.parentNode.parentNode.className) ? "visually-hidden" : "", "opened"));
       a.parentNode.classList.add("opened");
-      a.appendChild(ui("span", "opened-mark", "opened"));
+      a.appendChild(mark);
     }
   });
 
@@ -147,17 +150,17 @@
         });
       });
     });
-    // One line of feedback under the choice: a mark, then "Correct." or "Not quite.", unless the authors'
-    // feedback already opens with that word ("Correct. The..."), so that a screen reader says it once.
+    // One line of feedback under the choice: a mark (hidden from screen readers), the word "Correct." or
+    // "Not quite." in bold, then the authors' feedback. When that feedback opens with the word itself
+    // ("Correct. The..."), its own word is the bold one: a screen reader says it once.
     function feedbackLine(c) {
-      var name = c.correct ? "correct" : "wrong", said = (c.feedback || "").toLowerCase();
+      var name = c.correct ? "correct" : "wrong", text = c.feedback || "";
+      var word = t(name).replace(/[.!\u104b\u17d4\s]+$/, "");
+      var own = text && text.toLowerCase().indexOf(word.toLowerCase()) === 0;
       var line = el("p", "quiz-feedback " + (c.correct ? "right" : "wrong"));
       line.appendChild(el("span", "mark", c.correct ? "✓ " : "✗ ")).setAttribute("aria-hidden", "true");
-      if (said.indexOf(t(name).replace(/[.!\u104b\u17d4\s]+$/, "").toLowerCase()) !== 0 || !said) {
-        line.appendChild(ui("strong", "", name));
-        line.appendChild(doc.createTextNode(" "));
-      }
-      line.appendChild(doc.createTextNode(c.feedback || ""));
+      line.appendChild(own ? el("strong", "", text.slice(0, word.length)) : ui("strong", "", name));
+      line.appendChild(doc.createTextNode(own ? text.slice(word.length) : " " + text));
       return line;
     }
     bodyEl.appendChild(score);
