@@ -99,11 +99,30 @@ def gettext_for(lang: str):
     return translations(lang).gettext
 
 
+def plural_expr(lang: str) -> str:
+    """The catalog's plural rule as a C expression of n, as in its Plural-Forms header: "(n != 1)", "0"."""
+    cat = catalog(lang)
+    return cat.plural_expr if cat is not None else "(n != 1)"
+
+
+def plural_forms(lang: str, singular: str, plural: str) -> list[str]:
+    """Every plural form of a message in `lang`, in the catalog's order (English: singular, plural), for a
+    script that picks one with plural_expr when it knows the number."""
+    cat = catalog(lang)
+    found = cat.get(singular) if cat is not None else None
+    strings = found.string if found is not None and not found.fuzzy else None
+    if isinstance(strings, (tuple, list)) and all(strings):
+        return list(strings)
+    return [singular, plural]
+
+
 def labels(lang: str) -> Labels:
     """The lesson labels (Activity, Key points, ...) in `lang`."""
     _ = gettext_for(lang)
     defaults = Labels()
-    return Labels(**{f.name: _(getattr(defaults, f.name)) for f in dataclasses.fields(Labels)})
+    words = {f.name: _(getattr(defaults, f.name)) for f in dataclasses.fields(Labels)
+             if isinstance(getattr(defaults, f.name), str) and f.name != "plural"}
+    return Labels(**words, minutes=tuple(plural_forms(lang, *defaults.minutes)), plural=plural_expr(lang))
 
 
 def format_day(value: dt.date, lang: str, form: str = "long") -> str:
@@ -174,6 +193,8 @@ def install(env, lang: str, medium: str = "web") -> None:
     env.globals["lang"] = lang
     env.globals["has_italic"] = lang not in NO_ITALIC
     env.globals["autonym"] = autonym
+    env.globals["plural_forms"] = lambda singular, plural: plural_forms(lang, singular, plural)
+    env.globals["plural_expr"] = plural_expr(lang)
 
 
 def _native_gettext(env, shown) -> None:
@@ -202,7 +223,8 @@ def extract() -> Catalog:
     """Every interface string: `_()` in templates and Python, the lesson labels, the notices."""
     template = Catalog(project="advocacy-with-asean", version="1", creation_date=FIXED_DATE,
                        revision_date=FIXED_DATE, charset="utf-8", fuzzy=False)
-    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "pgettext": ((1, "c"), 2)}
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "pgettext": ((1, "c"), 2),
+                "plural_forms": (1, 2)}
     method_map = [("html/**.html", "jinja2.ext:babel_extract"), ("pdf/**.html", "jinja2.ext:babel_extract"),
                   ("epub/**.xhtml", "jinja2.ext:babel_extract")]  # the EPUB books' title page and contents
     for filename, lineno, message, comments, context in extract_from_dir(
@@ -214,7 +236,8 @@ def extract() -> Catalog:
         template.add(message, locations=[(f"courseware/{filename}", lineno)], auto_comments=comments,
                      context=context)
     for f in dataclasses.fields(Labels):
-        template.add(f.default, locations=[("courseware/markup.py", 0)], auto_comments=[f"lesson label: {f.name}"])
+        if f.name != "plural":
+            template.add(f.default, locations=[("courseware/markup.py", 0)], auto_comments=[f"lesson label: {f.name}"])
     return template
 
 

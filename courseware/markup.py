@@ -6,6 +6,7 @@ medium ("web" or "print"). Trainer material is dropped from the tree for trainee
 
 from __future__ import annotations
 
+import gettext
 import json
 import re
 import xml.etree.ElementTree as etree
@@ -53,7 +54,8 @@ class Labels:
     time: str = "Time"
     group: str = "Group"
     materials: str = "Materials"
-    minutes: str = "{n} minutes"
+    minutes: tuple = ("{n} minute", "{n} minutes")  # plural forms, in the catalog's order
+    plural: str = "(n != 1)"  # the catalog's rule: which of the forms a number takes (a C expression of n)
     answer: str = "Answer"
     check_answer: str = "Check"
     note: str = "Note"
@@ -61,6 +63,12 @@ class Labels:
     warning: str = "Warning"
     important: str = "Important"
     write_here: str = "Write your answers on the printed worksheet or in your notebook."
+
+    def count(self, forms: tuple, n: int, shown: str | None = None) -> str:
+        """The plural form of `forms` that `n` takes in this language, with n filled in (as `shown`, when the
+        number is written in the language's own digits)."""
+        index = int(gettext.c2py(self.plural)(n))
+        return forms[min(index, len(forms) - 1)].format(n=n if shown is None else shown)
 
 
 @dataclass
@@ -242,7 +250,7 @@ class CourseBlock(Block):
     def minutes(self) -> str:
         """The block's `minutes` option as the reader sees it ("25 minutes"), or ""."""
         minutes = self.opts.get("minutes")
-        return self.labels.minutes.format(n=self.ext.ctx.digits(minutes)) if minutes else ""
+        return self.labels.count(self.labels.minutes, minutes, self.ext.ctx.digits(minutes)) if minutes else ""
 
     def header(self, el, label, title_tag="h3"):
         head = _el("header", el, class_="block-head")

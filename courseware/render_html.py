@@ -31,6 +31,15 @@ def ref_id(ref: str) -> str:
     return "ref-" + ref
 
 
+def by_letter(glossary: dict) -> list[tuple[str, list]]:
+    """The glossary's (term, entry) pairs in alphabetical order, grouped by first letter, for the A-Z list."""
+    groups: dict[str, list] = {}
+    for term, entry in sorted(glossary.items(), key=lambda item: (item[0].casefold(), item[0])):
+        first = term[:1].upper()
+        groups.setdefault(first if first.isalpha() else "0-9", []).append((term, entry))
+    return list(groups.items())
+
+
 class SiteRenderer:
     """Renders every page of one audience's site into {path: bytes}."""
 
@@ -155,7 +164,7 @@ class SiteRenderer:
             prev_page=prev_page, next_page=next_page, body=body, toc=toc,
             audience=self.audience, lesson_path=lesson_path, module_path=module_path, term_id=term_id,
             ref_id=ref_id, handout_name=handout_name, lang=course.lang, asset=lambda name: url("assets/" + name),
-            translation_status=self.status)
+            translation_status=self.status, by_letter=by_letter)
 
     # One module as one self-contained file ------------------------------------------------------
     def render_module_file(self, module: Module, report) -> str:
@@ -216,7 +225,7 @@ class SiteRenderer:
             references=[self.course.references[r] for r in self.course.references if r in refs],
             term_id=term_id, ref_id=ref_id, lang=self.course.lang,
             notice_page=Page(module_path(module), "module", module.title, module=module),
-            css=(minify(assets / "style.css") + minify(assets / "pages.css")).decode("utf-8"),
+            css=inline_icons((minify(assets / "style.css") + minify(assets / "pages.css")).decode("utf-8"), assets),
             js=minify(assets / "app.js").decode("utf-8").replace("</", "<\\/"))
 
 
@@ -229,6 +238,17 @@ def minify(asset: Path) -> bytes:
     if asset.suffix == ".js":
         return rjsmin.jsmin(data.decode("utf-8")).encode("utf-8") + b"\n"
     return data
+
+
+ICON_URL = re.compile(r"url\((icons/[\w-]+\.svg)\)")
+
+
+def inline_icons(css: str, assets: Path) -> str:
+    """The stylesheet with its icons (assets/icons/*.svg) as data: URLs, for a page that stands alone."""
+    def data(m):
+        svg = (assets / m.group(1)).read_text(encoding="utf-8").strip()
+        return 'url("data:image/svg+xml,' + re.sub(r'[%#<>"]', lambda c: f"%{ord(c.group(0)):02X}", svg) + '")'
+    return ICON_URL.sub(data, css)
 
 
 def _lesson_anchor(lesson: Lesson) -> str:

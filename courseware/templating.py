@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import jinja2
@@ -30,11 +31,15 @@ def environment(templates: Path) -> jinja2.Environment:
     )
     env.filters["hhmm"] = hhmm
     env.filters["duration"] = duration
+    env.filters["url_breaks"] = url_breaks
     env.globals["en"] = english_mark
     env.globals["en_span"] = english_span
     env.globals["has_italic"] = True  # False for scripts without italics (i18n.install)
     env.filters["digits"] = str  # the language's own digits in print (i18n.install)
     env.globals["counter_style"] = "decimal"
+    # English until i18n.install gives the language's own: a message's plural forms and the rule that picks one.
+    env.globals["plural_forms"] = lambda singular, plural: [singular, plural]
+    env.globals["plural_expr"] = "(n != 1)"
     # JSON in pages (quiz answers, interface words) keeps Khmer or Burmese as UTF-8 (3 bytes a character)
     # rather than \u escapes (6); tojson still escapes <, >, & and ' so that it cannot close the script.
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
@@ -52,6 +57,18 @@ def english_span(item, field: str) -> Markup:
     """`item.field` as text, inside `<span lang="en">` where a translated site shows it in English."""
     text = escape(getattr(item, field))
     return Markup(f'<span lang="en">{text}</span>') if field in getattr(item, "english", ()) else text
+
+
+# Where a long URL may break: after "//", before a single "/", before a ".".
+URL_BREAK = re.compile(r"(?<=//)|(?<=[^/:])(?=/(?!/))|(?<=.)(?=\.)")
+
+
+def url_breaks(url: str) -> Markup:
+    """A URL shown as text that breaks across lines only at its slashes and dots (never inside "https" nor at a
+    hyphen, where a reader would take the break for part of the address): a <wbr> at each place it may break,
+    and the parts with a hyphen in a span that print.css keeps on one line."""
+    parts = [p for p in URL_BREAK.split(url) if p]
+    return Markup("<wbr>").join(Markup('<span class="nb">%s</span>') % p if "-" in p else escape(p) for p in parts)
 
 
 def duration(minutes: int) -> str:

@@ -275,7 +275,7 @@ def test_acronyms_link_to_the_glossary_and_are_spelled_out_once(site, open_page)
     link.click()
     assert page.url.endswith("glossary.html#term-asean")
     page.wait_for_load_state("load")
-    assert page.evaluate("document.getElementById(location.hash.slice(1)).textContent").startswith("ASEAN")
+    assert page.evaluate("document.getElementById(location.hash.slice(1)).textContent.trim()").startswith("ASEAN")
 
 
 def test_keyboard_skip_link_and_focus(site, open_page):
@@ -308,17 +308,23 @@ def nav_links_shown(page) -> list[str]:
 @pytest.mark.parametrize("kind", sorted(PAGE_TYPES))
 def test_phone_menu_folds_behind_a_button_on_every_page(site, open_page, kind):
     """Every kind of page runs the script that folds the menu (app.js): closed at load, the lesson (h1) on the
-    first screen, and the button opens it and closes it again."""
+    first screen, and the button opens it and closes it again, with the side lists (the modules, or a lesson's
+    module and outline) where the page has them."""
     page = open_page(site / PAGE_TYPES[kind], width=360)
     button = page.get_by_role("button", name="Menu")
     assert button.is_visible() and button.get_attribute("aria-expanded") == "false"
-    nav = page.locator("#" + button.get_attribute("aria-controls"))
-    assert nav.evaluate("n => n.matches('nav.site-nav')") and nav_links_shown(page) == []
+    controlled = button.get_attribute("aria-controls").split()
+    assert controlled == (["site-nav"] if kind == "home" else ["site-nav", "side"])
+    assert page.locator("#site-nav").evaluate("n => n.matches('nav.site-nav')") and nav_links_shown(page) == []
+    side = page.locator("#side")
+    assert side.count() == (kind != "home") and (kind == "home" or side.is_hidden())
     assert page.locator("h1").bounding_box()["y"] < 400, "the page starts on the first screen of a phone"
     button.click()
     assert button.get_attribute("aria-expanded") == "true" and nav_links_shown(page) == NAV_LINKS
+    assert kind == "home" or side.locator(".side-list a").first.is_visible()
     button.click()
     assert button.get_attribute("aria-expanded") == "false" and nav_links_shown(page) == []
+    assert kind == "home" or side.is_hidden()
 
 
 def test_phone_menu_opens_and_closes_by_keyboard(site, open_page):
@@ -472,32 +478,75 @@ def test_search_index_is_a_classic_script_without_trainer_material(site):
 # --- Quizzes ----------------------------------------------------------------------------------------
 
 def test_quiz_answered_right_and_wrong_with_score_and_retry(site, open_page):
+    """A wrong pick shows why under the choice, and the learner tries the others until the right one: each
+    choice tried keeps its feedback. The score counts the questions whose first pick was right."""
     page = open_page(site / "basics/first-steps.html")
     quiz = page.locator("section.quiz")
     questions = quiz.locator(".quiz-question")
     questions.nth(0).get_by_role("button", name=re.compile("1967")).click()
-    feedback = questions.nth(0).locator(".quiz-feedback")
+    feedback = questions.nth(0).locator(".quiz-choice").nth(0).locator(".quiz-feedback")
     assert "Correct." in feedback.inner_text() and "8 August 1967" in feedback.inner_text()
     assert quiz.locator(".quiz-score").inner_text() == "Score: 1 of 2"
     assert quiz.locator(".quiz-retry").is_hidden()
-    questions.nth(1).get_by_role("button", name="Yes").click()
-    wrong = questions.nth(1).locator(".quiz-feedback")
+    second = questions.nth(1)
+    second.get_by_role("button", name="Yes").click()
+    wrong = second.locator(".quiz-choice").nth(0).locator(".quiz-feedback")
     assert "Not quite." in wrong.inner_text() and "less formal agreement" in wrong.inner_text()
-    assert quiz.locator(".quiz-score").inner_text() == "Score: 1 of 2"
-    # After a wrong pick the right answer is shown, marked in words as well as by colour, with its feedback.
-    revealed = questions.nth(1).locator(".quiz-choice.reveal-right")
-    assert revealed.count() == 1 and "No" in revealed.inner_text() and "Correct." in revealed.inner_text()
-    assert "Right." in wrong.inner_text()
-    # A second click on the same question changes nothing.
-    questions.nth(1).get_by_role("button", name="No").click(force=True)  # aria-disabled, but a finger can still tap it
-    assert quiz.locator(".quiz-score").inner_text() == "Score: 1 of 2"
-    assert quiz.locator(".picked-wrong").count() == 1 and quiz.locator(".picked-right").count() == 1
+    # The question stays open: no answer is given away, and the other choice can still be tried.
+    assert second.get_by_role("button", name="No").get_attribute("aria-disabled") is None
+    assert second.locator(".quiz-feedback").count() == 1 and "Right." not in second.inner_text()
+    assert quiz.locator(".quiz-retry").is_hidden(), "not every question is finished"
+    second.get_by_role("button", name="No").click()
+    assert "Right." in second.locator(".quiz-choice").nth(1).locator(".quiz-feedback").inner_text()
+    assert "less formal agreement" in wrong.inner_text(), "the first pick's feedback stays"
+    assert quiz.locator(".quiz-score").inner_text() == "Score: 1 of 2", "right at the second pick does not score"
+    for button in second.locator("button.choice").all():
+        assert button.get_attribute("aria-disabled") == "true", "finished: the buttons stop"
+    # A further click on a finished question changes nothing.
+    second.get_by_role("button", name="Yes").click(force=True)  # aria-disabled, but a finger can still tap it
+    assert second.locator(".quiz-feedback").count() == 2 and quiz.locator(".picked-wrong").count() == 1
     retry = quiz.get_by_role("button", name="Try again")
     retry.click()
-    assert quiz.locator(".picked-right, .picked-wrong, .reveal-right, .reveal-mark").count() == 0
+    assert quiz.locator(".picked-right, .picked-wrong, .quiz-feedback").count() == 0
     assert quiz.locator(".quiz-score").inner_text() == ""
-    questions.nth(1).get_by_role("button", name="No").click()
-    assert "Right." in questions.nth(1).locator(".quiz-feedback").inner_text()
+    questions.nth(0).get_by_role("button", name=re.compile("1967")).click()
+    second.get_by_role("button", name="No").click()
+    assert quiz.locator(".quiz-score").inner_text() == "Score: 2 of 2"
+
+
+def test_quiz_feedback_is_heard_once(polyglot, open_page):
+    """A screen reader hears "Correct" once: the feedback "Correct. The foreign ministers..." is not preceded
+    by a second "Correct."; the mark is hidden from it, each pick's feedback is announced once (one live region
+    per question, no description on the button), and a choice whose feedback says nothing gets the word."""
+    page = open_page(polyglot / "html" / "mod/one.html")
+    quiz = page.locator("section.quiz")
+    quiz.locator("button.choice").nth(0).click()
+    line = quiz.locator(".quiz-choice").nth(0).locator(".quiz-feedback")
+    spoken = line.evaluate("""p => Array.from(p.childNodes).filter(n => !(n.getAttribute && n.getAttribute('aria-hidden')))
+        .map(n => n.textContent).join('')""")
+    assert spoken.lower().count("correct") == 1, spoken
+    assert spoken.strip().startswith("Correct. The foreign ministers"), spoken
+    assert line.locator("[aria-hidden=true]").inner_text().strip() == "✓"
+    live = quiz.evaluate("q => Array.from(q.querySelectorAll('[aria-live]')).map(e => e.className)")
+    assert sorted(live) == ["quiz-choices", "quiz-score"], live
+    assert quiz.locator("[aria-describedby]").count() == 0
+
+
+def test_quiz_tells_an_lms_each_pick_and_retry(site, open_page):
+    """The hooks a SCORM launch page uses (courseware/lms.py): awaCourse.watch hears each pick and each retry,
+    with "done" once the question is finished and "right" if the first pick was right; awaCourse.pick puts a
+    pick back."""
+    page = open_page(site / "basics/first-steps.html")
+    page.evaluate("window.heard = []; window.awaCourse.watch(e => window.heard.push(e))")
+    page.evaluate("window.awaCourse.pick(0, 1, 0)")  # question 2, "Yes": wrong
+    page.evaluate("window.awaCourse.pick(0, 1, 1)")  # then "No": right, at the second pick
+    page.evaluate("window.awaCourse.pick(0, 0, 0)")  # question 1, "1967": right at once
+    page.get_by_role("button", name="Try again").click()
+    assert page.evaluate("window.heard") == [
+        {"type": "pick", "quiz": 0, "question": 1, "choice": 0, "done": False, "right": False},
+        {"type": "pick", "quiz": 0, "question": 1, "choice": 1, "done": True, "right": False},
+        {"type": "pick", "quiz": 0, "question": 0, "choice": 0, "done": True, "right": True},
+        {"type": "retry", "quiz": 0}]
 
 
 MULTI_QUIZ = """
@@ -532,7 +581,7 @@ def test_quiz_with_several_right_answers(make_course, open_page):
     assert quiz.get_by_role("button", name="India").get_attribute("aria-disabled") is None
     quiz.get_by_role("button", name="Timor-Leste").click()
     assert quiz.locator(".quiz-score").inner_text() == "Score: 1 of 1"
-    assert quiz.locator(".quiz-feedback .right").count() == 2
+    assert quiz.locator(".quiz-feedback.right").count() == 2
     assert "since 1999" in quiz.inner_text() and "since 2025" in quiz.inner_text()
     quiz.get_by_role("button", name="Try again").click()
     quiz.get_by_role("button", name="India").click()
@@ -548,15 +597,19 @@ def test_quiz_by_keyboard(site, open_page):
     first = page.locator("button.choice").first
     first.focus()
     page.keyboard.press("Enter")
-    assert page.locator(".quiz-feedback .right").count() == 1
+    assert page.locator(".quiz-feedback.right").count() == 1
     second = page.locator(".quiz-question").nth(1).locator("button.choice").first
     for _ in range(6):  # past the other choice of question 1 and the glossary link in question 2
         page.keyboard.press("Tab")
         if second.evaluate("b => b === document.activeElement"):
             break
     page.keyboard.press("Space")
-    assert page.locator(".quiz-feedback .wrong").count() == 1
+    assert page.locator(".quiz-feedback.wrong").count() == 1
     assert page.locator(".quiz-score").inner_text() == "Score: 1 of 2"
+    page.keyboard.press("Tab")  # on to the other choice, still open after the wrong pick
+    page.keyboard.press("Enter")
+    assert page.locator(".quiz-feedback.right").count() == 2
+    assert page.get_by_role("button", name="Try again").is_visible()
 
 
 def test_quiz_without_javascript_is_readable_and_hides_the_answers(site, open_page):
@@ -601,11 +654,18 @@ def test_progress_survives_a_reload_and_shows_everywhere(site, open_page):
     page.goto((site / "basics/index.html").as_uri())
     assert page.locator('.lesson-list li[data-lesson="basics/first-steps"].opened').count() == 1
     assert page.locator('.lesson-list li[data-lesson="basics/second-steps"].opened').count() == 0
+    page.goto((site / "basics/second-steps.html").as_uri())
+    assert page.locator(".side-list li.opened").count() == 2, "both lessons are ticked in the side list"
+    assert "opened" in page.locator(".side-list li.opened").first.inner_text()
     page.goto((site / "index.html").as_uri())
     resume = page.locator("#resume")
-    assert resume.is_visible() and "First steps" in resume.inner_text()
-    resume.locator("a").click()
-    assert page.url.endswith("basics/first-steps.html")
+    assert resume.is_visible() and "Continue where you left off:" in resume.inner_text()
+    assert "Second steps" in resume.inner_text()
+    card = page.locator(".card").first
+    assert card.locator(".card-progress").inner_text().strip() == "2 of 2 lessons opened"
+    assert card.locator("progress").evaluate("p => p.value") == 2
+    resume.click()
+    assert page.url.endswith("basics/second-steps.html")
 
 
 def test_progress_export_file_and_printable_summary(site, open_page, tmp_path):
@@ -717,7 +777,7 @@ def test_zipped_site_opens_and_works(built, tmp_path, open_page):
         zf.extractall(tmp_path)
     index = tmp_path / top.pop() / "index.html"
     page = open_page(index)
-    page.locator(".module-list a").first.click()
+    page.locator(".cards a").first.click()
     page.locator(".lesson-list a").first.click()
     page.locator("button.choice").first.click()
     assert "Correct." in page.locator(".quiz-feedback").first.inner_text()
@@ -829,7 +889,7 @@ def test_lesson_tables_fit_a_phone_or_show_that_they_scroll(polyglot, open_page,
     assert wide.evaluate("t => getComputedStyle(t).backgroundImage") == "none"
 
 
-TAP_TARGETS = ".language-switcher a, .site-nav a, .breadcrumbs a, .toc a"
+TAP_TARGETS = ".language-switcher a, .site-nav a, .breadcrumbs a, .side-nav a, .toc a"
 
 
 @pytest.mark.parametrize("lang", ["", "km/", "my/"])
@@ -843,10 +903,10 @@ def test_tap_targets_are_big_enough_and_apart(polyglot, open_page, lang, width):
     open_menu(page)
     boxes = page.evaluate("""sel => Array.from(document.querySelectorAll(sel)).filter(a => a.offsetParent)
         .map(a => { const r = a.getBoundingClientRect();
-                    return {name: a.closest('nav, .toc').className + ': ' + a.textContent.trim(),
+                    return {name: a.closest('nav, .toc').classList[0] + ': ' + a.textContent.trim(),
                             x: r.left, y: r.top, w: r.width, h: r.height}; })""", TAP_TARGETS)
     kinds = {b["name"].split(":")[0] for b in boxes}
-    assert kinds == {"language-switcher", "site-nav", "breadcrumbs wrap", "toc"}, kinds
+    assert kinds == {"language-switcher", "site-nav", "breadcrumbs", "side-nav", "toc"}, kinds
     for b in boxes:
         assert b["w"] >= 24 and b["h"] >= 24, f"{b['name']}: {b['w']:.0f} x {b['h']:.0f} px"
         if b["name"].startswith(("language-switcher", "site-nav")):
@@ -891,7 +951,12 @@ def test_focus_ring_stands_out_on_every_background(polyglot, open_page):
     """WCAG 2.4.11 and 1.4.11: the focus ring has 3:1 against whatever is around it and inside it."""
     places = {  # where a keyboard user lands, and the background there
         "lesson link (white)": ("mod/one.html", 360, ".prose a"),
-        "outline link (grey box)": ("mod/one.html", 360, ".toc a"),
+        "outline link (in the menu)": ("mod/one.html", 360, ".toc a"),
+        "side list link (white)": ("mod/one.html", 1280, ".side-list a"),
+        "module card (white)": ("index.html", 360, ".card a"),
+        "start button (white on blue)": ("index.html", 1280, ".hero .button"),
+        "hero link (blue)": ("index.html", 1280, ".hero .button.secondary"),
+        "A-Z letter (grey)": ("glossary.html", 360, ".az a"),
         "quiz choice (white button)": ("mod/one.html", 360, "button.choice"),
         "site title (blue header)": ("mod/one.html", 360, ".site-title"),
         "menu button (white on blue)": ("mod/one.html", 360, "#menu-button"),
@@ -904,7 +969,7 @@ def test_focus_ring_stands_out_on_every_background(polyglot, open_page):
     }
     for name, (path, width, selector) in places.items():
         page = open_page(polyglot / "html" / path, width=width)
-        if selector == ".site-nav a":
+        if selector in (".site-nav a", ".toc a"):
             open_menu(page)
         page.keyboard.press("Tab")  # the last input was a key: programmatic focus shows the ring too
         style = page.locator(selector).first.evaluate(FOCUS_STYLE)

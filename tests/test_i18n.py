@@ -33,7 +33,7 @@ def test_every_interface_string_is_translated(lang, template):
 def test_extraction_finds_templates_code_and_labels(template):
     ids = {m.id for m in template if m.id}
     assert "Draft translation: machine-drafted and not yet reviewed by a native speaker." in ids  # Python
-    assert "Facilitator note" in ids and "{n} minutes" in ids  # lesson labels
+    assert "Facilitator note" in ids and ("{n} minute", "{n} minutes") in ids  # lesson labels
     assert any(loc.startswith("templates/") for m in template for loc, _ in m.locations)
 
 
@@ -63,7 +63,7 @@ def test_lesson_labels_follow_the_language(lang, activity, key_points):
         english = Labels()
         same = [f.name for f in dataclasses.fields(Labels) if getattr(labels, f.name) == getattr(english, f.name)]
         assert not same, f"labels left in English for {lang}: {same}"
-    assert "{n}" in labels.minutes
+    assert all("{n}" in form for form in labels.minutes)
 
 
 @pytest.mark.parametrize("lang,expected", [
@@ -96,6 +96,42 @@ def test_installed_environment_translates_templates():
     i18n.install(env, "th")
     out = env.from_string('{{ _("Key points") }} · {{ _("Module %(n)s", n=3) }} · {{ 95 | duration }}').render()
     assert out == "ประเด็นสำคัญ · โมดูล 3 · 1 ชม. 35 นาที"
+
+
+COUNTED = [  # (singular, plural): what the sites and their scripts count
+    ("%(num)s lesson", "%(num)s lessons"),
+    ("{n} of %(num)s lesson opened", "{n} of %(num)s lessons opened"),
+    ("You have opened {opened} of %(num)s lesson.", "You have opened {opened} of %(num)s lessons."),
+    ("You have finished {n} quiz.", "You have finished {n} quizzes."),
+    ("{n} result for", "{n} results for"),
+    ("{n} minute", "{n} minutes"),
+]
+
+
+@pytest.mark.parametrize("lang", ("en",) + LANGS)
+def test_counts_take_the_catalogs_plural_forms(lang):
+    """Not "1 quizzes": every count takes the form the language's catalog gives for that number, in the
+    templates (ngettext), in the scripts (plural_forms and the catalog's rule) and in the lesson labels."""
+    import gettext
+    import jinja2
+    env = jinja2.Environment(extensions=["jinja2.ext.i18n"], autoescape=True)
+    i18n.install(env, lang)
+    rule = gettext.c2py(i18n.plural_expr(lang))
+    for singular, plural in COUNTED:
+        forms = i18n.plural_forms(lang, singular, plural)
+        assert len(forms) == (2 if lang == "en" else 1), (lang, singular, forms)  # km, my, th, vi: one form
+        assert forms == env.globals["plural_forms"](singular, plural)
+        for n in (0, 1, 2, 5):
+            said = env.from_string("{{ ngettext(s, p, n) }}").render(s=singular, p=plural, n=n)
+            assert said == forms[rule(n)].replace("%(num)s", str(n)), (lang, singular, n)
+    if lang == "en":
+        assert [rule(n) for n in (0, 1, 2)] == [1, 0, 1]
+        assert env.from_string('{{ ngettext("%(num)s lesson", "%(num)s lessons", 1) }}').render() == "1 lesson"
+    labels = i18n.labels(lang)
+    assert labels.count(labels.minutes, 1) == labels.minutes[rule(1)].format(n=1)
+    assert labels.count(labels.minutes, 10) == labels.minutes[min(rule(10), len(labels.minutes) - 1)].format(n=10)
+    if lang == "en":
+        assert (labels.count(labels.minutes, 1), labels.count(labels.minutes, 10)) == ("1 minute", "10 minutes")
 
 
 # --- Segmentation ----------------------------------------------------------------------------------

@@ -237,14 +237,33 @@ def test_worksheets_leave_ruled_writing_space(built):
     assert worksheet.count('class="write-line"') == 2 * 3  # two prompts, `lines: 3`
 
 
-def test_print_css_uses_greys_only():
+def _contrast_on_white(hex_colour: str) -> float:
+    def channel(v):
+        v = int(v, 16) / 255
+        return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(hex_colour[i:i + 2]) for i in (0, 2, 4))
+    return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05)
+
+
+def test_print_css_uses_greys_and_dark_colours_only():
+    """Greys, except the modules' colours (mod-N) and the icons (issue 16): dark enough to print as dark greys on a
+    grey printer (4.5:1 against white at least), and never the only sign of anything (the module is named in
+    words, each block has its label)."""
     css = (ROOT / "templates" / "pdf" / "print.css").read_text(encoding="utf-8")
-    colours = re.findall(r"#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})\b", css)
+    modules = re.findall(r"\.mod-\d \{ --mod: #([0-9a-fA-F]{6}); \}", css)
+    assert len(modules) == 6
+    colours = re.findall(r"#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})\b", re.sub(r"\.mod-\d \{ --mod: #\w+; \}", "", css))
     assert colours
     for c in colours:
         c = "".join(ch * 2 for ch in c) if len(c) == 3 else c
         assert c[0:2] == c[2:4] == c[4:6], f"#{c} is not a grey: meaning must not depend on colour"
     assert not re.search(r"\b(rgb|hsl)a?\(", css)
+    icons = sorted((ROOT / "templates" / "assets" / "icons").glob("*.svg"))
+    used = set(re.findall(r"icons/([\w-]+)\.svg", css))
+    assert used and used <= {p.stem for p in icons}
+    for c in modules + [re.search(r'stroke="#(\w{6})"', (ROOT / "templates" / "assets" / "icons" / f"{name}.svg")
+                                  .read_text()).group(1) for name in sorted(used)]:
+        assert _contrast_on_white(c) >= 4.5, f"#{c} would print as a pale grey"
 
 
 @pytest.mark.skipif(not shutil.which("pdftoppm"), reason="pdftoppm (poppler-utils) is not installed")

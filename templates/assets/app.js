@@ -1,4 +1,4 @@
-/* Advocacy with ASEAN: quizzes and the progress record for the offline course site.
+/* Advocacy with ASEAN: the menu, quizzes and the progress record for the offline course site.
    A classic script with no dependencies: it must work from file:// (no fetch, modules or workers),
    on old Android browsers, and leave every page readable when it does not run at all. */
 (function () {
@@ -7,7 +7,7 @@
   var doc = document, body = doc.body;
   var S = {};
   try { S = JSON.parse(doc.getElementById("ui-strings").textContent); } catch (e) { S = {}; }
-  doc.documentElement.className += " js";
+  if (!/\bjs\b/.test(doc.documentElement.className)) { doc.documentElement.className += " js"; }  // base.html's <head> did it
 
   function t(name, values) {
     var s = S[name] || name;
@@ -34,15 +34,18 @@
   var watchers = [], pickers = [];
   function tell(event) { watchers.forEach(function (w) { w(event); }); }
 
-  // Phones: the course menu folds behind the Menu button (base.html; style.css shows it below 40 em only).
-  // Escape closes it and puts focus back on the button; nothing traps focus.
-  var menu = doc.getElementById("menu-button"), nav = doc.getElementById("site-nav"), open;
+  // Phones: the course menu and the side lists (a lesson's module and outline) fold behind the Menu button
+  // (base.html; style.css shows it below 40 em only, and folds them from the first paint: the "js" class is
+  // set in the page's <head>, so that nothing moves when this script runs). Escape closes them and puts focus
+  // back on the button; nothing traps focus.
+  var menu = doc.getElementById("menu-button"), open;
+  var folds = menu ? menu.getAttribute("aria-controls").split(" ").map(function (id) { return doc.getElementById(id); }) : [];
   function fold(o) {
     open = o;
     menu.setAttribute("aria-expanded", o);
-    nav.classList.toggle("folded", !o);
+    folds.forEach(function (f) { if (f) { f.classList.toggle("open", o); } });
   }
-  if (menu) {  // base.html: the button and the menu it folds
+  if (menu) {  // base.html: the button and what it folds
     fold(false);
     menu.hidden = false;
     menu.onclick = function () { fold(!open); };
@@ -73,37 +76,20 @@
     save(rec);
   }
 
-  // Mark the lessons already opened in lesson lists; offer to continue on the home page.
-  (function () {
-    var rec = load();
-    each(doc.querySelectorAll(".lesson-list li[data-lesson]"), function (li) {
-      if (rec.visited[li.getAttribute("data-lesson")]) {
-        li.classList.add("opened");
-        var mark = el("span", "opened-mark", " ✓ ");
-        mark.appendChild(ui("span", "", "opened"));
-        li.appendChild(mark);
-      }
-    });
-    var resume = doc.getElementById("resume");
-    if (resume && rec.last && rec.last.url) {
-      var root = rootPrefix();
-      resume.appendChild(doc.createTextNode(t("continue") + " "));
-      var a = el("a", "", rec.last.title);
-      a.href = root + rec.last.url;
-      if (rec.last.lang) { a.lang = rec.last.lang; }  // a lesson title still in English on a translated site
-      resume.appendChild(a);
-      resume.hidden = false;
+  // Tick the lessons already opened in the lists of lessons (a module overview, a lesson's side list): a
+  // lesson's key is its page's path, and the lists link to pages in their own module's folder.
+  var visited = load().visited, folder = (body.getAttribute("data-page") || "").replace(/[^/]*$/, "");
+  each(doc.querySelectorAll(".lesson-list a, .page-lesson .side-list a"), function (a) {
+    if (visited[folder + a.getAttribute("href").replace(/\.html$/, "")]) {
+      var mark = el("span", "opened-mark");  // a tick, and the word (for screen readers only in a side list)
+      mark.appendChild(ui("span", /side/.test(a.parentNode.parentNode.className) ? "visually-hidden" : "", "opened"));
+      a.parentNode.classList.add("opened");
+      a.appendChild(mark);
     }
-  }());
+  });
 
-  function rootPrefix() {  // from this page back to the site root, e.g. "../"
-    var depth = (body.getAttribute("data-page") || "").split("/").length - 1;
-    var p = "";
-    for (var i = 0; i < depth; i += 1) { p += "../"; }
-    return p;
-  }
-
-  // Quizzes: each choice becomes a button with feedback; a score, and a retry once all are answered.
+  // Quizzes: each choice becomes a button with feedback. A wrong pick shows why, and the learner tries again
+  // until the right answer is found; a score, and a retry once every question is finished.
   each(doc.querySelectorAll("section.quiz"), function (quiz, qi) {
     var dataEl = quiz.querySelector("script.quiz-data");
     var bodyEl = quiz.querySelector(".block-body");
@@ -118,17 +104,19 @@
     var retry = ui("button", "quiz-retry", "retry");
     retry.type = "button";
     retry.hidden = true;
-    var state = [];  // per question: the choices picked, whether it is finished, and whether it was right
+    // Per question: the choices picked; "done" once it is finished (every right answer found: the buttons
+    // stop); "right" if no wrong choice was picked before that, so for a question with one right answer,
+    // if the first pick was right (what the score counts, and what an LMS records).
+    var state = [];
     var choiceButtons = [];
     pickers[qi] = function (i, j) { if (choiceButtons[i] && choiceButtons[i][j]) { choiceButtons[i][j].click(); } };
     each(quiz.querySelectorAll(".quiz-question"), function (q, i) {
       var choices = answers[i] || [];
       var needed = choices.filter(function (c) { return c.correct; }).length;  // "choose all that apply": several
-      var feedback = el("div", "quiz-feedback");
-      feedback.setAttribute("aria-live", "polite");
-      feedback.id = "quiz-" + qi + "-" + i + "-feedback";
-      q.appendChild(feedback);
-      var buttons = choiceButtons[i] = [], items = [];
+      var buttons = choiceButtons[i] = [];
+      var list = q.querySelector(".quiz-choices");
+      // One live region per question: the feedback of each pick is read once, as it appears under its choice.
+      if (list) { list.setAttribute("aria-live", "polite"); }
       state[i] = { picks: [], done: false, right: false };
       each(q.querySelectorAll(".quiz-choice"), function (li, j) {
         var button = el("button", "choice");
@@ -144,47 +132,35 @@
         });
         li.appendChild(button);
         buttons.push(button);
-        items.push(li);
         button.addEventListener("click", function () {
           var s = state[i], a = choices[j];
           if (s.done || !a || s.picks.indexOf(j) >= 0) { return; }
           s.picks.push(j);
           li.classList.add(a.correct ? "picked-right" : "picked-wrong");
           button.setAttribute("aria-pressed", "true");
-          button.setAttribute("aria-describedby", feedback.id);
-          if (needed < 2) { feedback.textContent = ""; }
-          feedback.appendChild(feedbackLine(a));
+          li.appendChild(feedbackLine(a));
           var found = s.picks.filter(function (k) { return choices[k].correct; }).length;
-          // One right answer: the first pick settles it. Several: the question ends when all are found,
-          // and counts as right only if no wrong choice was picked on the way.
-          if (needed < 2 || found === needed) {
+          if (found === needed) {
             s.done = true;
-            s.right = needed < 2 ? !!a.correct : found === s.picks.length;
+            s.right = found === s.picks.length;
             buttons.forEach(function (b) { b.setAttribute("aria-disabled", "true"); });
-            if (!s.right && needed < 2) {  // a wrong pick: show which answer is right, and why
-              choices.forEach(function (c, k) {
-                if (!c.correct || !items[k]) { return; }
-                items[k].classList.add("reveal-right");
-                var tag = el("span", "reveal-mark", "✓ ");
-                tag.appendChild(ui("span", "", "correct"));
-                (buttons[k].querySelector(".choice-text") || buttons[k]).appendChild(tag);
-                feedback.appendChild(feedbackLine(c));
-              });
-            }
           }
           update();
           tell({ type: "pick", quiz: qi, question: i, choice: j, done: s.done, right: s.right });
         });
       });
     });
-    // One line of feedback: the mark, "Correct." or "Not quite." (for screen readers only when the authors'
-    // feedback, which often opens with "Yes" or "No", follows), then that feedback.
+    // One line of feedback under the choice: a mark (hidden from screen readers), the word "Correct." or
+    // "Not quite." in bold, then the authors' feedback. When that feedback opens with the word itself
+    // ("Correct. The..."), its own word is the bold one: a screen reader says it once.
     function feedbackLine(c) {
-      var line = el("p", c.correct ? "right" : "wrong");
-      var mark = el("strong", "", c.correct ? "✓ " : "✗ ");
-      mark.appendChild(ui("span", c.feedback ? "visually-hidden" : "", c.correct ? "correct" : "wrong"));
-      line.appendChild(mark);
-      line.appendChild(doc.createTextNode(" " + (c.feedback || "")));
+      var name = c.correct ? "correct" : "wrong", text = c.feedback || "";
+      var word = t(name).replace(/[.!\u104b\u17d4\s]+$/, "");
+      var own = text && text.toLowerCase().indexOf(word.toLowerCase()) === 0;
+      var line = el("p", "quiz-feedback " + (c.correct ? "right" : "wrong"));
+      line.appendChild(el("span", "mark", c.correct ? "✓ " : "✗ ")).setAttribute("aria-hidden", "true");
+      line.appendChild(own ? el("strong", "", text.slice(0, word.length)) : ui("strong", "", name));
+      line.appendChild(doc.createTextNode(own ? text.slice(word.length) : " " + text));
       return line;
     }
     bodyEl.appendChild(score);
@@ -192,7 +168,8 @@
     function update() {
       var done = 0, right = 0;
       state.forEach(function (s) { if (s.done) { done += 1; if (s.right) { right += 1; } } });
-      score.textContent = t("score", { right: right, total: answers.length });
+      var text = t("score", { right: right, total: answers.length });
+      if (score.textContent !== text) { score.textContent = text; }
       if (done === answers.length) {
         retry.hidden = false;
         if (quizKey) {
@@ -204,14 +181,12 @@
     }
     retry.addEventListener("click", function () {
       state.forEach(function (s) { s.picks = []; s.done = false; s.right = false; });
-      each(quiz.querySelectorAll(".quiz-choice"), function (li) { li.classList.remove("picked-right", "picked-wrong", "reveal-right"); });
-      each(quiz.querySelectorAll(".reveal-mark"), function (m) { m.parentNode.removeChild(m); });
+      each(quiz.querySelectorAll(".quiz-choice"), function (li) { li.classList.remove("picked-right", "picked-wrong"); });
+      each(quiz.querySelectorAll(".quiz-choice > .quiz-feedback"), function (f) { f.parentNode.removeChild(f); });
       each(quiz.querySelectorAll("button.choice"), function (b) {
         b.setAttribute("aria-pressed", "false");
         b.removeAttribute("aria-disabled");
-        b.removeAttribute("aria-describedby");
       });
-      each(quiz.querySelectorAll(".quiz-question > .quiz-feedback"), function (f) { f.textContent = ""; });
       score.textContent = "";
       retry.hidden = true;
       var first = quiz.querySelector("button.choice");
@@ -220,7 +195,7 @@
     });
   });
 
-  // What the progress page (progress.js, loaded there only, to keep lesson pages light) needs from here.
+  // What the other pages' scripts (pages.js, progress.js: loaded there only, to keep lesson pages light) need.
   window.awaCourse = { t: t, el: el, each: each, load: load, save: save, today: today,
     watch: function (fn) { watchers.push(fn); },
     pick: function (quiz, question, choice) { if (pickers[quiz]) { pickers[quiz](question, choice); } } };

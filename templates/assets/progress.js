@@ -8,6 +8,14 @@
   var summary = doc.getElementById("progress-summary");
   if (!A || !summary) { return; }
   var t = A.t, el = A.el, each = A.each, load = A.load, save = A.save, today = A.today;
+  // A message's plural forms (a list, in the catalog's order) and the catalog's rule (a C expression of n,
+  // written by the build from the catalog itself) that picks the one a number takes.
+  function plural(name, n) {
+    var forms = t(name), index = n === 1 ? 0 : 1;
+    forms = typeof forms === "string" ? [forms] : forms;
+    try { index = +new Function("n", "return (" + t("plural") + ");")(n); } catch (e) { /* keep English's rule */ }
+    return forms[Math.min(index, forms.length - 1)].split("{n}").join(String(n));
+  }
   function scores(rec, key) {
     var right = 0, total = 0;
     Object.keys(rec.quizzes).forEach(function (k) {
@@ -38,9 +46,8 @@
       if (s) { row.querySelector(".score").textContent = s; }
     });
     summary.textContent = "";
-    summary.appendChild(el("p", "progress-count", t("summary", {
-      opened: opened, total: summary.getAttribute("data-lessons"), quizzes: Object.keys(rec.quizzes).length
-    })));
+    summary.appendChild(el("p", "progress-count", t("summary", { opened: opened }) + " " +
+      plural("quizzes", Object.keys(rec.quizzes).length)));
     doc.getElementById("progress-date").textContent = t("date") + ": " + today();
     var name = doc.getElementById("progress-name");
     name.value = rec.name || "";

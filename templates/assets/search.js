@@ -10,6 +10,13 @@
     Object.keys(values || {}).forEach(function (k) { s = s.split("{" + k + "}").join(String(values[k])); });
     return s;
   }
+  // A message's plural forms (a list, in the catalog's order) and the catalog's rule (a C expression of n,
+  // written by the build from the catalog itself) that picks the one a number takes.
+  function plural(name, n) {
+    var forms = S[name] || [name], index = n === 1 ? 0 : 1;
+    try { index = +new Function("n", "return (" + S.plural + ");")(n); } catch (e) { /* keep English's rule */ }
+    return forms[Math.min(index, forms.length - 1)].split("{n}").join(String(n));
+  }
   function esc(s) {
     return String(s).replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]; });
   }
@@ -89,7 +96,7 @@
       if (all) { hits.push({ page: page, score: score }); }
     });
     hits.sort(function (a, b) { return b.score - a.score || (a.page.url < b.page.url ? -1 : 1); });
-    var html = "<p class=\"search-count\">" + esc(hits.length === 1 ? t("result") : (hits.length ? t("results", { n: hits.length }) : t("noresults"))) +
+    var html = "<p class=\"search-count\">" + esc(hits.length ? plural("results", hits.length) : t("noresults")) +
       " <strong>" + esc(q) + "</strong></p>";
     var lang = window.SEARCH_INDEX.lang || "en";
     if (!hits.length && lang !== "en") {  // the lessons are still English on translated sites
