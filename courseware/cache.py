@@ -46,7 +46,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import fonts, markup, render_pdf, store
+from . import fonts, hooks, markup, render_pdf, store
 from .problems import Problem, Report
 
 log = logging.getLogger(__name__)
@@ -108,41 +108,6 @@ class RenderEntry:
     source: str = ""  # the file rendered ("<inline>" for snippets)
 
 
-class _Traced:
-    """A render-context callback that writes down every question and answer."""
-
-    def __init__(self, name, fn, calls):
-        self.name, self.fn, self.calls = name, fn, calls
-
-    def __call__(self, *args, **kwargs):
-        answer = self.fn(*args, **kwargs)
-        self.calls.append((self.name, args, tuple(sorted(kwargs.items())), answer))
-        return answer
-
-
-class _RecordingReport:
-    """Passes problems on to the real report and keeps a copy to report again on a cache hit."""
-
-    def __init__(self, report):
-        self._report, self.problems = report, []
-
-    def _record(self, method, *args, **kwargs):
-        self.problems.append((method, args, kwargs))
-        return getattr(self._report, method)(*args, **kwargs)
-
-    def error(self, *args, **kwargs):
-        return self._record("error", *args, **kwargs)
-
-    def warning(self, *args, **kwargs):
-        return self._record("warning", *args, **kwargs)
-
-    def add(self, *args, **kwargs):
-        return self._record("add", *args, **kwargs)
-
-    def __getattr__(self, name):
-        return getattr(self._report, name)
-
-
 class RenderMemo:
     """The render cache that `markup.caching` installs: reuses earlier renders with the same inputs."""
 
@@ -196,9 +161,8 @@ class RenderMemo:
             state = dataclasses.replace(copy.deepcopy(entry.state), path=path, report=report)
             return markup.Rendered(entry.html, copy.deepcopy(entry.toc), state)
         calls: list = []
-        traced = dataclasses.replace(ctx, **{f.name: _Traced(f.name, getattr(ctx, f.name), calls)
-                                              for f in dataclasses.fields(ctx) if callable(getattr(ctx, f.name))})
-        recorder = _RecordingReport(report)
+        traced = hooks.traced(ctx, calls)
+        recorder = hooks.RecordingReport(report)
         rendered = convert(text, path=path, report=recorder, ctx=traced, **options)
         rendered.state.report = report
         self.misses += 1
@@ -214,8 +178,7 @@ class RenderMemo:
     def _find(self, key, ctx) -> RenderEntry | None:
         """A cached render of these inputs whose callbacks give the same answers in this context."""
         for entry in self.used.get(key, []) + self.previous.get(key, []):
-            if all(getattr(ctx, name)(*args, **dict(kwargs)) == answer
-                   for name, args, kwargs, answer in entry.calls):
+            if hooks.same_answers(ctx, entry.calls):
                 return entry
         return None
 

@@ -6,10 +6,13 @@ medium ("web" or "print"). Trainer material is dropped from the tree for trainee
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import gettext
 import json
 import re
 import xml.etree.ElementTree as etree
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -23,7 +26,7 @@ from markdown.util import AtomicString
 from pymdownx.blocks import BlocksExtension
 from pymdownx.blocks.block import Block
 
-from . import schema, store
+from . import hooks, schema, store
 from .hooks import CacheHook
 from .problems import did_you_mean
 from .yamlload import Map, YAMLProblem, load as load_yaml
@@ -438,15 +441,16 @@ class QuizBlock(CourseBlock):
             cl = _el("ol", li, class_="quiz-choices", type="A")
             for c in choices:
                 item = _el("li", cl, c["text"], class_="quiz-choice")
-                if ext.audience == "facilitator":
-                    if c.get("correct"):
-                        item.set("class", "quiz-choice correct")
-                        _el("strong", item, f" ✓ {self.labels.answer}", class_="answer-mark")
-                    if c.get("feedback"):
-                        _el("span", item, c["feedback"], class_="quiz-feedback")
+                # The answer marks are for facilitators, the answers script for the trainee's page: both are
+                # made here, and AudienceTreeprocessor keeps the one its audience reads.
+                if c.get("correct"):
+                    item.set("class", "quiz-choice correct")
+                    _el("strong", item, f" ✓ {self.labels.answer}", class_="answer-mark")
+                if c.get("feedback"):
+                    _el("span", item, c["feedback"], class_="quiz-feedback")
             answers.append([{"correct": bool(c.get("correct")), "feedback": c.get("feedback") or ""}
                             for c in choices])
-        if ext.audience == "trainee" and ext.medium == "web":
+        if ext.medium == "web":
             script = _el("script", body, type="application/json", class_="quiz-data")
             script.text = AtomicString(json.dumps(answers, ensure_ascii=False).replace("</", "<\\/"))
 
@@ -476,8 +480,9 @@ class CitationProcessor(InlineProcessor):
             if ref is None:
                 last = _el("span", span, f"?{ref_id}", class_="cite-missing")
                 continue
-            last = _el("a", span, AtomicString(f"{ref.author}, {ref.year}"),
-                       href=self.ext.ctx.reference_url(ref_id), class_="cite-link")
+            # The page the reference list is on depends on where the text is shown: LinkTreeprocessor sets href.
+            last = _el("a", span, AtomicString(f"{ref.author}, {ref.year}"), href="", class_="cite-link")
+            last.set("data-ref", ref_id)
         if last is not None:
             last.tail = (last.tail or "") + ")"
         return span, m.start(0), m.end(0)
@@ -491,12 +496,18 @@ class AudienceTreeprocessor(Treeprocessor):
         self.ext = ext
 
     def run(self, root):
-        if self.ext.audience != "trainee":
-            return
+        trainee = self.ext.audience == "trainee"
         for parent in list(root.iter()):
             for child in list(parent):
-                if "facilitator-note" in (child.get("class") or "").split():
+                classes = (child.get("class") or "").split()
+                if trainee and ("facilitator-note" in classes or (
+                        "quiz-choice" in (parent.get("class") or "").split()
+                        and ("answer-mark" in classes or "quiz-feedback" in classes))):
                     parent.remove(child)
+                elif not trainee and child.tag == "script" and "quiz-data" in classes:
+                    parent.remove(child)
+                elif trainee and "correct" in classes and "quiz-choice" in classes:
+                    child.set("class", "quiz-choice")
 
 
 class LinkTreeprocessor(Treeprocessor):
@@ -506,6 +517,9 @@ class LinkTreeprocessor(Treeprocessor):
 
     def run(self, root):
         for a in root.iter("a"):
+            if "data-ref" in a.attrib:  # a citation (CitationProcessor)
+                a.set("href", self.ext.ctx.reference_url(a.attrib.pop("data-ref")))
+                continue
             href = a.get("href")
             if href and not a.get("class"):
                 new = self.ext.ctx.link(href)
@@ -553,6 +567,13 @@ class AcronymTreeprocessor(Treeprocessor):
             if not skip:
                 child.tail = self._mark(el, child, child.tail, pattern)
 
+    def typographic(self, text: str) -> str:
+        """`text` with Smarty's quotes and dashes, as the tree's text has them (Smarty runs before this step)."""
+        holder = etree.Element("div")
+        etree.SubElement(holder, "span").text = text
+        self.md.treeprocessors["smarty"].run(holder)
+        return holder[0].text
+
     def _mark(self, parent, after, text, pattern):
         """Replace terms in `text`; new elements go after `after` (or at the start of `parent`). Returns the
         text that comes before the first new element."""
@@ -581,7 +602,7 @@ class AcronymTreeprocessor(Treeprocessor):
                 element = etree.Element("abbr", {"title": entry.expansion or entry.definition})
                 element.append(link)
                 if entry.expansion and entry.expansion.lower() not in self.ext.plain_text_lower:
-                    expansion = f" ({entry.expansion})"
+                    expansion = self.typographic(f" ({entry.expansion})")
             if previous is None:
                 lead = "".join(buffer)
             else:
@@ -677,18 +698,100 @@ def render(text: str, *, path, report, ctx: RenderContext, audience: str = "trai
 
 def convert(text: str, *, path, report, ctx: RenderContext, audience: str, medium: str, offset: int,
             expand_terms: bool) -> Rendered:
-    """The renderer itself, never cached: what `render` does without a cache."""
-    state = DocState(path=path, report=report)
-    ext = CourseExtension(state=state, ctx=ctx, audience=audience, medium=medium, offset=offset, source=text,
-                          expand_terms=expand_terms)
-    blocks = CourseBlocks(ext)
+    """The renderer itself, never cached between builds: what `render` does without a cache.
+
+    A document is shown several times in a build (the trainee page, the facilitator page, the module's single
+    file; the handout and the guide in print), and most of the work does not depend on where: parsing,
+    inline Markdown and typography (PARSE_STEPS) depend only on the text, the language and the medium. That
+    part is done once and kept (`_parse`); each showing then places a copy for its audience and page
+    (PLACE_STEPS: trainer material dropped, links and glossary terms resolved, the contents listed)."""
+    if not text.strip():
+        return Rendered("", [], DocState(path=path, report=report))
+    parse = _parse(text, path=path, report=report, ctx=ctx, medium=medium, offset=offset, expand_terms=expand_terms)
+    return _place(parse, path=path, report=report, ctx=ctx, audience=audience)
+
+
+# Python-Markdown's tree steps (treeprocessors) by name: those that depend only on the parse, in the order they
+# run, and those that depend on the audience and the page, in theirs. Smarty's typography runs before the
+# glossary terms are marked: an expansion it would have made typographic is made so by `typographic`.
+PARSE_STEPS = ("inline", "blocks_on_inline_end", "smarty")
+PLACE_STEPS = ("audience", "course_links", "acronyms", "prettify", "toc", "unescape")
+PARSES_KEPT = 128  # documents (not inline snippets) whose parse is kept for their next showing
+
+
+@dataclass
+class _Parse:
+    md: markdown.Markdown
+    ext: "CourseExtension"
+    root: etree.Element
+    state: DocState
+    problems: list  # what parsing reported, reported again to each later showing
+    calls: list  # what parsing asked of its context's callbacks (a number's digits), with the answers
+    inputs: tuple  # the references and the glossary it was parsed with (their identity is in the key)
+
+
+_PARSES: OrderedDict = OrderedDict()
+
+
+def _parse(text: str, *, path, report, ctx: RenderContext, medium: str, offset: int, expand_terms: bool) -> _Parse:
+    key = (text, str(path), offset, medium, expand_terms, ctx.lang, repr(ctx.labels), id(ctx.references),
+           id(ctx.glossary))
+    kept = _PARSES.get(key)
+    if kept is not None and kept.inputs[0] is ctx.references and kept.inputs[1] is ctx.glossary \
+            and hooks.same_answers(ctx, kept.calls):
+        _PARSES.move_to_end(key)
+        for method, args, kwargs in kept.problems:
+            getattr(report, method)(*args, **kwargs)
+        return kept
+    calls: list = []
+    recorder = hooks.RecordingReport(report)
+    state = DocState(path=path, report=recorder)
+    ext = CourseExtension(state=state, ctx=hooks.traced(ctx, calls), audience=None, medium=medium, offset=offset,
+                          source=text, expand_terms=expand_terms)
     md = markdown.Markdown(
-        extensions=[ext, blocks, "tables", "sane_lists", "smarty", "toc"],
+        extensions=[ext, CourseBlocks(ext), "tables", "sane_lists", "smarty", "toc"],
         extension_configs={"toc": {"slugify": slugify_unicode, "toc_depth": "2-3"}},
         output_format="html",
     )
-    html = md.convert(text)
-    return Rendered(html, getattr(md, "toc_tokens", []), state)
+    steps = {name: md.treeprocessors[name] for name in PARSE_STEPS + PLACE_STEPS if name in md.treeprocessors}
+    if len(steps) != len(md.treeprocessors) or len(steps) != len(PARSE_STEPS + PLACE_STEPS):
+        raise RuntimeError("Python-Markdown's tree steps are not the ones markup.PARSE_STEPS and PLACE_STEPS name")
+    # Markdown.convert, up to the tree steps that depend on the page.
+    md.lines = text.split("\n")
+    for preprocessor in md.preprocessors:
+        md.lines = preprocessor.run(md.lines)
+    root = md.parser.parseDocument(md.lines).getroot()
+    for name in PARSE_STEPS:
+        root = _step(steps[name], root)
+    parse = _Parse(md, ext, root, state, recorder.problems, calls, (ctx.references, ctx.glossary))
+    if str(path) != "<inline>":
+        _PARSES[key] = parse
+        while len(_PARSES) > PARSES_KEPT:
+            _PARSES.popitem(last=False)
+    return parse
+
+
+def _step(treeprocessor, root):
+    new = treeprocessor.run(root)
+    return root if new is None else new
+
+
+def _place(parse: _Parse, *, path, report, ctx: RenderContext, audience: str) -> Rendered:
+    """One showing of a parsed document: Markdown.convert from the tree steps that depend on the page on."""
+    md, ext = parse.md, parse.ext
+    ext.ctx, ext.audience = ctx, audience
+    root = copy.deepcopy(parse.root)
+    for name in PLACE_STEPS:
+        root = _step(md.treeprocessors[name], root)
+    output = md.serializer(root)
+    start = output.find(f"<{md.doc_tag}>")
+    end = output.rfind(f"</{md.doc_tag}>")
+    output = output[start + len(md.doc_tag) + 2:end].strip() if start >= 0 and end >= 0 else ""
+    for postprocessor in md.postprocessors:
+        output = postprocessor.run(output)
+    state = copy.deepcopy(dataclasses.replace(parse.state, path=None, report=None))
+    state.path, state.report = path, report
+    return Rendered(output.strip(), getattr(md, "toc_tokens", []), state)
 
 
 def render_inline(text: str, ctx: RenderContext) -> str:
