@@ -15,11 +15,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import faithful, markup
+from . import faithful
 from .load import FRONT, read_text, source_hash
-from .markup import RenderContext
 from .model import Assessment, Course, Lesson, Module
 from .problems import Report, did_you_mean
+from .scan import scan
 from .yamlload import YAMLProblem, load as load_yaml
 from .zawgyi import check_text as check_zawgyi
 
@@ -353,11 +353,9 @@ class _Reader:
         return dataclasses.replace(translated, english=still_english(lesson, translated, LESSON_FIELDS))
 
     def check_body(self, body: str, path: Path, offset: int) -> None:
-        """Render the translated body so that block and syntax errors point at the translation: once, for the
-        facilitator, whose page holds everything the trainee's does and the facilitator notes besides."""
-        ctx = RenderContext(references=self.course.references, glossary=self.course.glossary, lang=self.lang)
-        markup.render(body, path=path, report=self.report, ctx=ctx, audience="facilitator", medium="web",
-                      offset=offset)
+        """Read the translated body as validation reads a lesson (scan.py, no rendering), so that block and syntax
+        errors point at the translation."""
+        scan(body, path=path, report=self.report, offset=offset)
 
     def module(self, module: Module) -> Module:
         t, data = self.yaml(module.path, "module", MODULE_KEYS)
