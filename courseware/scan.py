@@ -26,9 +26,8 @@ from . import schema
 from .markup import CITATION, CLOSER, CODE_SPAN, FENCE, HEADER, BlockRecord, DocState, LinePreprocessor, \
     _positioned
 from .problems import did_you_mean
-from .yamlload import YAMLProblem, load as load_yaml
+from .yamlload import SAFE_LOADER, YAMLProblem, load as load_yaml
 
-SAFE_LOADER = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
 OPTION_LINE = re.compile(r"^[ ]{4,}(?!\s)")  # PyMdown's block options: lines indented four spaces or more
 ATX = re.compile(r"^(#{1,6})((?:\\.|[^\\])*?)#*$")  # Python-Markdown's heading (no space needed after '#')
 SETEXT = re.compile(r"^[=-]+[ ]*$")
