@@ -320,6 +320,8 @@ def check_glyphs(jobs: list, pdfs: dict, fonts_dir: Path, report, workers: int |
     is not vendored (a system fallback) or glyphs missing from a vendored font are errors too."""
     import os
     from concurrent.futures import ProcessPoolExecutor
+
+    from . import fonts
     missing: dict[str, list[str]] = {}
     for job in jobs:
         for char in fonts.missing_glyphs(fonts.text_of_html(job.html), fonts_dir):
