@@ -4,6 +4,7 @@
     .venv/bin/pip install -e '.[bench]'            # MkDocs and MkDocs Material, for this benchmark only
     .venv/bin/python benchmarks/compare.py           # about 2 minutes with a warm output/ (see below)
     .venv/bin/python benchmarks/compare.py --runs 5  # more runs per figure (the median is printed)
+    .venv/bin/python benchmarks/compare.py --check-only  # mkdocs and the two cold checks: a minute, no build
 
 What it measures, each step in a fresh process (as an author would run it), median of --runs:
 
@@ -101,6 +102,8 @@ def english_only(project: Path) -> None:
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--runs", type=int, default=3)
+    p.add_argument("--check-only", action="store_true",
+                   help="measure mkdocs and the cold checks only (five languages, English), not the builds")
     args = p.parse_args(argv)
     try:
         import mkdocs  # noqa: F401
@@ -124,19 +127,8 @@ def main(argv=None) -> int:
         rows.append(("build.py check, 5 languages, no earlier build", "goal <= 0.7x mkdocs", *check,
                      check[1] / mk_cpu))
 
-        if (TOOL / "output" / ".manifest.json").is_file():
-            shutil.copytree(TOOL / "output", project / "output", symlinks=True)
-            note = "output/ copied from the project"
-        else:
-            timed(build, project, 1)
-            note = "after one full build"
-        timed(build, project, 1)  # settle: the copy's first build may refresh what the last one did not write
-        unchanged = timed(build, project, args.runs)
-        rows.append((f"full build, nothing changed ({note})", "goal <= 1x mkdocs", *unchanged,
-                     unchanged[1] / mk_cpu))
-        again = timed(build + ["check"], project, args.runs)
-        rows.append(("build.py check, nothing changed since that build", "goal <= 0.7x mkdocs", *again,
-                     again[1] / mk_cpu))
+        if not args.check_only:
+            _unchanged(build, project, mk_cpu, args.runs, rows)
 
         english = tmp / "english"
         shutil.copytree(TOOL / "modules", english / "modules")
@@ -144,6 +136,8 @@ def main(argv=None) -> int:
         check_en = timed([PY, str(TOOL / "build.py"), "--root", str(english), "check"], english, args.runs)
         rows.append(("build.py check, English only (the same Markdown)", "goal <= 0.7x mkdocs", *check_en,
                      check_en[1] / mk_cpu))
+        if args.check_only:
+            return _print(rows, args.runs)
         html = [PY, str(TOOL / "build.py"), "--root", str(english), "--html-only", "--clean"]
         wall, cpu = timed(html, english, args.runs)
         ours = sum(1 for _ in (english / "output" / "html").rglob("*.html")) + \
@@ -153,12 +147,32 @@ def main(argv=None) -> int:
         rows.append(("  per page: ours / mkdocs Material", f"{per_ours:.0f} / {per_mk:.0f} ms CPU",
                      wall / ours, cpu / ours, per_ours / per_mk))
 
+    return _print(rows, args.runs)
+
+
+def _unchanged(build: list[str], project: Path, mk_cpu: float, runs: int, rows: list) -> None:
+    """The full build with nothing changed, and `check` after it."""
+    if (TOOL / "output" / ".manifest.json").is_file():
+        shutil.copytree(TOOL / "output", project / "output", symlinks=True)
+        note = "output/ copied from the project"
+    else:
+        timed(build, project, 1)
+        note = "after one full build"
+    timed(build, project, 1)  # settle: the copy's first build may refresh what the last one did not write
+    unchanged = timed(build, project, runs)
+    rows.append((f"full build, nothing changed ({note})", "goal <= 1x mkdocs", *unchanged, unchanged[1] / mk_cpu))
+    again = timed(build + ["check"], project, runs)
+    rows.append(("build.py check, nothing changed since that build", "goal <= 0.7x mkdocs", *again,
+                 again[1] / mk_cpu))
+
+
+def _print(rows: list, runs: int) -> int:
     print(f"{'step':58} {'':>24} {'wall s':>8} {'CPU s':>8} {'ratio':>7}")
     for name, what, wall, cpu, ratio in rows:
         r = f"{ratio:.2f}x" if ratio is not None else ""
         print(f"{name:58} {what:>24} {wall:8.2f} {cpu:8.2f} {r:>7}")
     print(f"\n{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; ratios are of CPU time; "
-          f"{args.runs} runs each, medians")
+          f"{runs} runs each, medians")
     return 0
 
 

@@ -46,7 +46,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import fonts, hooks, markup, render_pdf, store
+from . import hooks, markup, store
 from .problems import Problem, Report
 
 log = logging.getLogger(__name__)
@@ -343,6 +343,7 @@ class Session:
             if self.progress is not None:
                 self.progress.pdfs_started([job.name for job in stale], len(jobs) - len(stale))
             import weasyprint  # noqa: F401 - imported once here, the forked PDF workers inherit it
+            from . import render_pdf
             fresh = render_pdf.render_pdfs(stale, roots, scratch, workers)
             if self.progress is not None:
                 self.progress.pdfs_finished()
@@ -519,6 +520,7 @@ def session(output: Path, roots=(), use_previous: bool = True, progress=None):
     """Load the caches for `output` and install them in markup and fonts for the duration of a build.
 
     The pipeline lays out PDFs with the session's `render_pdfs` and saves the caches with `finish`."""
+    from . import fonts  # fontTools: imported by a build, not by `check`, which opens no session
     s = Session(output, roots, use_previous, progress)
     with markup.caching(s.memo), fonts.caching(s.functions):
         yield s

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import lms, progress, zim
+from . import progress
 from .pipeline import Options, build
 
 EPILOG = """commands:
@@ -110,6 +110,7 @@ def main(argv=None) -> int:
         print(f"output/ is up to date: nothing the build reads changed since the last build "
               f"({result.seconds:.2f} s; --clean builds everything again)")
     elif args.command == "build":
+        from . import lms, zim
         print(progress.summary(result.files, result.seconds, len(report.warnings), result.stats))
         total = sum(len(d) for d in result.files.values())
         print(f"wrote {len(result.files)} files ({total / 1e6:.1f} MB) to "

@@ -244,7 +244,7 @@ def _names(s_section: Section, t_section: Section, path, report, glossary: dict,
         name = translated.get(term)
         if "ASEAN" not in f"{expansion} {getattr(entry, 'definition', '')}":
             continue  # the rule is about the names of ASEAN's bodies and instruments
-        if not expansion or not name or len(expansion) < 12 \
+        if not expansion or not name or len(expansion) < 12 or expansion not in source \
                 or not re.search(r"(?<!\w)" + re.escape(expansion) + r"(?!\w)", source):
             continue
         core = re.sub(r"^(?:các|những)\s+", "", name.casefold())  # a Vietnamese plural marker may fall away

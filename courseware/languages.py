@@ -15,7 +15,7 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from . import fonts, i18n, segment
+from . import i18n
 from .model import Course
 from .pages import Page, handout_name, relative
 from .translations import LanguageReport
@@ -135,6 +135,7 @@ def site_assets(files: dict[str, bytes], fonts_dir: Path) -> dict[str, bytes]:
     """WOFF2 subsets for the text of one site's files."""
     texts = [data.decode("utf-8", "replace") for path, data in sorted(files.items())
              if path.endswith((".html", ".js", ".css"))]
+    from . import fonts  # fontTools: only for a build that makes sites, not for `check`
     out = fonts.site_fonts(texts, fonts_dir, "assets/fonts")
     return out
 
@@ -213,6 +214,7 @@ def mark_pdf_html(document: str, course: Course, lang: str, report: LanguageRepo
         document = document.replace("</head>", PRINT_SCRIPT_CSS + "</head>", 1)
     document = place_pdf_notice(document, course, lang, report, sources)
     # English fallbacks are marked part by part by the templates (en(), render_pdf: the lesson body).
+    from . import segment  # ICU: only for a build that makes PDFs, not for `check`
     return segment.break_html(document, lang)
 
 
@@ -260,6 +262,7 @@ def translate_all(course: Course, report) -> dict:
 def pdf_jobs(versions: dict, templates: Path, report, only_module: str | None = None) -> list:
     """The PDF jobs of every language, named and marked for their language; with only_module (an id or
     folder name), only that module's handouts."""
+    from . import segment
     from .render_pdf import PdfRenderer
     segment.install_actual_text()  # before any layout: exact text for copy, search and screen readers
     jobs = []
@@ -317,6 +320,8 @@ def check_glyphs(jobs: list, pdfs: dict, fonts_dir: Path, report, workers: int |
     is not vendored (a system fallback) or glyphs missing from a vendored font are errors too."""
     import os
     from concurrent.futures import ProcessPoolExecutor
+
+    from . import fonts
     missing: dict[str, list[str]] = {}
     for job in jobs:
         for char in fonts.missing_glyphs(fonts.text_of_html(job.html), fonts_dir):

@@ -7,13 +7,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache, epub, languages, lms, zim
+from . import cache, languages
 from .load import load_course
-from .package import package
 from .problems import Report
 from .certificates import read_participants
-from .render_pdf import PdfRenderer, render_pdfs
-from .templating import TemplateError
 from .validate import validate
 from .write import write
 
@@ -65,6 +62,8 @@ def build(root: Path, options: Options, output: Path | None = None) -> Result:
             report = Report(root.resolve())
             report.problems.extend(saved)
             return Result(report, seconds=time.perf_counter() - started, stats=cache.Stats(), up_to_date=True)
+    if options.check_only:  # reads and validates only: no caches to load, nothing rendered
+        return _build(root, options, output, None)
     with cache.session(output, roots, use_previous=not options.clean, progress=options.progress) as session:
         result = _build(root, options, output, session)
         if result.files and not result.report.errors:
@@ -89,7 +88,7 @@ def _lms(options: Options) -> bool:
     return options.lms and not options.module and options.html == options.pdf
 
 
-def _build(root: Path, options: Options, output: Path, session: cache.Session) -> Result:
+def _build(root: Path, options: Options, output: Path, session: cache.Session | None) -> Result:
     started = time.perf_counter()
     root = root.resolve()
     output = output or root / "output"
@@ -108,6 +107,11 @@ def _build(root: Path, options: Options, output: Path, session: cache.Session) -
     result.check_problems = _kept(report.problems)
     if report.errors or options.check_only:
         return result
+    # What only a build needs (templates, WeasyPrint, fonts, packages), imported here so that `check` starts fast.
+    from . import epub, lms, zim
+    from .package import package
+    from .render_pdf import PdfRenderer, render_pdfs
+    from .templating import TemplateError
     files: dict[str, bytes] = {}
     try:
         if options.pdf:

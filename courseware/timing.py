@@ -18,6 +18,7 @@ import yaml
 from .load import RECAP_MINUTES
 from .markup import CITATION, CLOSER, FENCE, HEADER, source_lines
 from .model import Lesson
+from .yamlload import SAFE_LOADER
 
 TIMED_BLOCKS = ("activity", "discussion")
 FILLED_BLOCKS = ("worksheet", "quiz")
@@ -134,7 +135,7 @@ def _count(parts, line):
 
 def _options(text: str) -> dict:
     try:
-        data = yaml.safe_load(text) if text.strip() else {}
+        data = yaml.load(text, Loader=SAFE_LOADER) if text.strip() else {}
     except yaml.YAMLError:
         return {}
     return data if isinstance(data, dict) else {}

@@ -11,16 +11,17 @@ missing translation falls back to English, with a notice in the reader's languag
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import faithful, markup
+from . import faithful
 from .load import FRONT, read_text, source_hash
-from .markup import RenderContext
 from .model import Assessment, Course, Lesson, Module
 from .problems import Report, did_you_mean
-from .yamlload import YAMLProblem, load as load_yaml
+from .scan import scan
+from .yamlload import SAFE_LOADER, YAMLProblem, load as load_yaml
 from .zawgyi import check_text as check_zawgyi
 
 STATUSES = ("draft", "reviewed")
@@ -190,6 +191,7 @@ MARKDOWN_NOISE = re.compile(r"\[@[^\]]*\]|\]\([^)]*\)|<!--.*?-->|^ {4}[\w-]+:.*$
                             r"|^\s*-?\s*(?:question|choices|text|feedback|correct):(?:\s*(?:true|false)$)?", re.M | re.S)
 
 
+@functools.lru_cache(maxsize=256)  # each source is counted once for every language
 def english_words(text: str, kind: str) -> int:
     """The English words of a source that a translation must carry: the text of its translatable fields, and a
     Markdown body without citations, link targets, block markers and options."""
@@ -199,15 +201,12 @@ def english_words(text: str, kind: str) -> int:
     if kind in ("lesson", "home"):
         m = FRONT.match(text)
         front, body = (m.group(1) or "", text[m.end():]) if m else ("", text)
-        try:
-            data = yaml.safe_load(front) or {}
-        except yaml.YAMLError:
-            data = {}
     else:
-        try:
-            data = yaml.safe_load(text) or {}
-        except yaml.YAMLError:
-            data = {}
+        front = text
+    try:
+        data = yaml.load(front, Loader=SAFE_LOADER) or {}
+    except yaml.YAMLError:
+        data = {}
 
     def strings(value, counted: bool):
         if isinstance(value, str):
@@ -353,11 +352,9 @@ class _Reader:
         return dataclasses.replace(translated, english=still_english(lesson, translated, LESSON_FIELDS))
 
     def check_body(self, body: str, path: Path, offset: int) -> None:
-        """Render the translated body so that block and syntax errors point at the translation: once, for the
-        facilitator, whose page holds everything the trainee's does and the facilitator notes besides."""
-        ctx = RenderContext(references=self.course.references, glossary=self.course.glossary, lang=self.lang)
-        markup.render(body, path=path, report=self.report, ctx=ctx, audience="facilitator", medium="web",
-                      offset=offset)
+        """Read the translated body as validation reads a lesson (scan.py, no rendering), so that block and syntax
+        errors point at the translation."""
+        scan(body, path=path, report=self.report, offset=offset)
 
     def module(self, module: Module) -> Module:
         t, data = self.yaml(module.path, "module", MODULE_KEYS)

@@ -10,7 +10,8 @@ from PIL import Image, UnidentifiedImageError
 
 from . import markup, timing
 from .load import FRONT
-from .markup import CITATION, CLOSER, CODE_SPAN, FENCE, HEADER, RenderContext, source_lines
+from .markup import CITATION, CLOSER, HEADER, source_lines
+from .scan import scan
 from .model import Course, Lesson
 from .problems import Report, did_you_mean
 from .yamlload import Map, Seq, YAMLProblem, load as load_yaml
@@ -20,7 +21,6 @@ URL = re.compile(r"(?:https?|mailto|ftp):[^\s)>\]]+")
 FILE_URL = re.compile(r"file:", re.I)
 ACRONYM = re.compile(r"(?<!\w)([A-Z][A-Z0-9]*[A-Z])s?(?!\w)")
 ROMAN = re.compile(r"^[IVXLC]+$")
-ID_ATTR = re.compile(r'\bid="([^"]+)"')
 # A year, a number with thousands separators, or a number with a unit of scale: the facts that need a source.
 FACT = re.compile(r"\b(?:19[4-9]\d|20[0-4]\d)\b|\b\d{1,3}(?:,\d{3})+\b"
                   r"|\b\d+(?:\.\d+)?(?=\s?(?:per cent|percent|%|million|billion))")
@@ -228,14 +228,14 @@ def _module_lost(path, by_path: dict) -> bool:
 
 
 def validate(course: Course, report: Report) -> dict:
-    """Run every cross-file check; return per-lesson render states (reused for the objectives report)."""
-    ctx = RenderContext(references=course.references, glossary=course.glossary)
+    """Run every cross-file check, reading lesson bodies without rendering them (scan.py); return per-lesson
+    states (blocks, checked objectives, quiz questions)."""
     anchors, states = {}, {}
     for lesson in course.lessons:
-        rendered = markup.render(lesson.body, path=lesson.path, report=report, ctx=ctx, audience="facilitator",
-                                 offset=lesson.body_line)
-        anchors[lesson.key] = set(ID_ATTR.findall(rendered.html))
-        states[lesson.key] = rendered.state
+        scanned = scan(lesson.body, path=lesson.path, report=report, offset=lesson.body_line,
+                       references=course.references)
+        anchors[lesson.key] = scanned.anchors
+        states[lesson.key] = scanned.state
     by_path = {lesson.path.resolve(): lesson for lesson in course.lessons}
     # A glossary or reference file that could not be read is reported; checked against what is left, every
     # term or citation it holds would be reported as unknown too (thousands of errors hiding the one).

@@ -8,6 +8,10 @@ import re
 
 import yaml
 
+# libyaml's parser when PyYAML was built with it (about ten times faster; its nodes keep their line and column),
+# with PyYAML's safe constructors: what `load` extends, and what reads plain values where no position is needed.
+SAFE_LOADER = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
+
 
 class Map(dict):
     """A YAML mapping with positions: `pos` is where it starts, `key_pos[k]` where key k is."""
@@ -60,9 +64,8 @@ def _pos(node, offset: int) -> tuple[int, int]:
 def make_loader(offset: int = 0):
     """A SafeLoader subclass whose positions are shifted by `offset` lines."""
 
-    class Loader(yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):
-        """libyaml's parser (about ten times faster; its nodes keep their line and column) with the safe
-        constructors and ours."""
+    class Loader(SAFE_LOADER):
+        """SAFE_LOADER with our constructors."""
 
     def construct_mapping(loader, node):
         loader.flatten_mapping(node)
@@ -152,7 +155,7 @@ def _too_deep(text: str) -> tuple[int, int]:
     """Where nesting first goes past MAX_DEPTH (the event parser is not recursive, unlike the composer)."""
     depth = 0
     try:
-        for event in yaml.parse(text, Loader=yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):
+        for event in yaml.parse(text, Loader=SAFE_LOADER):
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:

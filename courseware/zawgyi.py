@@ -9,6 +9,7 @@ check each line that contains Myanmar letters and report those that are almost s
 from __future__ import annotations
 
 import functools
+import math
 import re
 from pathlib import Path
 
@@ -25,8 +26,36 @@ def _detector():
         return ZawgyiDetector()
 
 
+@functools.lru_cache(maxsize=1)
+def _model() -> tuple[dict, object, int]:
+    """The detector's model as a table: {character: state}, the log-likelihood ratio of each pair of states
+    (NaN for a pair it does not score) and the number of states."""
+    detector = _detector()
+    return {c: i + 1 for i, c in enumerate(detector._chars)}, detector._params, len(detector._chars) + 1
+
+
+def zawgyi_probability(text: str) -> float:
+    """ZawgyiDetector.get_zawgyi_probability(text), the same number, about eight times as fast: one pass over the
+    text with a table of states, where the detector makes two passes with a binary search per character (every
+    Burmese line of every translation is checked, by each build and `check`)."""
+    states, params, size = _model()
+    total, scored, previous = 0, False, 0
+    for state in [states.get(c, 0) for c in text] + [0]:  # the last character is paired with the end
+        llr = params[previous * size + state]
+        if llr == llr:  # not NaN
+            total += llr
+            scored = True
+        previous = state
+    if not scored:
+        return -math.inf
+    if total >= 0:
+        z = math.exp(-total)
+        return z / (z + 1)
+    return 1 / (1 + math.exp(total))
+
+
 def is_zawgyi(text: str) -> bool:
-    return bool(MYANMAR.search(text)) and _detector().get_zawgyi_probability(text) > THRESHOLD
+    return bool(MYANMAR.search(text)) and zawgyi_probability(text) > THRESHOLD
 
 
 def check_text(text: str, path: Path, first_line: int, report, per_line: bool = False) -> int:
