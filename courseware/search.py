@@ -18,7 +18,20 @@ SPACE = re.compile(r"\s+")
 DROP = re.compile(r"<(script|style)\b.*?</\1>", re.S)
 # A heading that ends without punctuation would run into the paragraph after it in a snippet ("… labour When
 # ASEAN …"): it is closed with a middle dot, which reads the same in every script.
-HEADING_END = re.compile(r"(?<![.?!:;।។။])(\s*)(</h[1-6]>)", re.I)
+HEADING_CLOSE = re.compile(r"</h[1-6]>", re.I)
+STOPS = ".?!:;।។။"
+
+
+def _close_heading(m: re.Match) -> str:
+    """` ·</hN>` unless the heading ends with a stop. (The same as substituting
+    `(?<![.?!:;।។။])(\s*)(</h[1-6]>)` by `\1 ·\2`, which tried a match at every character of the page.)"""
+    text, end = m.string, m.start()
+    start = end
+    while start and text[start - 1].isspace():
+        start -= 1
+    if start == end and start and text[start - 1] in STOPS:
+        return m.group(0)
+    return " ·" + m.group(0)
 
 # Languages written without spaces between words: their text needs a dictionary-based word segmenter.
 UNSPACED = frozenset({"th", "km", "my", "lo", "zh", "ja", "bo"})
@@ -26,7 +39,7 @@ UNSPACED = frozenset({"th", "km", "my", "lo", "zh", "ja", "bo"})
 
 def plain_text(fragment: str) -> str:
     """The readable text of an HTML fragment, on one line (scripts such as quiz data dropped)."""
-    fragment = HEADING_END.sub(r"\1 ·\2", DROP.sub(" ", fragment))
+    fragment = HEADING_CLOSE.sub(_close_heading, DROP.sub(" ", fragment))
     return SPACE.sub(" ", html.unescape(TAGS.sub("", BLOCK_TAGS.sub(" ", fragment)))).strip()
 
 
