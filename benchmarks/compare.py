@@ -5,6 +5,7 @@
     .venv/bin/python benchmarks/compare.py           # about 2 minutes with a warm output/ (see below)
     .venv/bin/python benchmarks/compare.py --runs 5  # more runs per figure (the median is printed)
     .venv/bin/python benchmarks/compare.py --check-only  # mkdocs and the two cold checks: a minute, no build
+    .venv/bin/python benchmarks/compare.py --no-full-build  # and the HTML of one language: two minutes
 
 What it measures, each step in a fresh process (as an author would run it), median of --runs:
 
@@ -104,6 +105,8 @@ def main(argv=None) -> int:
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--check-only", action="store_true",
                    help="measure mkdocs and the cold checks only (five languages, English), not the builds")
+    p.add_argument("--no-full-build", action="store_true",
+                   help="all but the rows that need a full build (the unchanged build and the check after it)")
     args = p.parse_args(argv)
     try:
         import mkdocs  # noqa: F401
@@ -127,7 +130,7 @@ def main(argv=None) -> int:
         rows.append(("build.py check, 5 languages, no earlier build", "goal <= 0.7x mkdocs", *check,
                      check[1] / mk_cpu))
 
-        if not args.check_only:
+        if not (args.check_only or args.no_full_build):
             _unchanged(build, project, mk_cpu, args.runs, rows)
 
         english = tmp / "english"

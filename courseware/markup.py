@@ -628,6 +628,14 @@ class CourseExtension(Extension):
         self.term_pattern = term_pattern(ctx.glossary)
         self.expand_terms = expand_terms
 
+    def start(self, md, *, state, ctx, offset, source):
+        """Ready a pooled Markdown instance (`_snippet_markdown`) and this extension for the next text."""
+        md.reset()
+        self.state, self.ctx, self.offset = state, ctx, offset
+        self.plain_text_lower = source.lower()
+        lines = md.preprocessors["course_lines"]
+        lines.state, lines.offset = state, offset
+
     def extendMarkdown(self, md):
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
@@ -650,11 +658,20 @@ class CourseBlocks(BlocksExtension):
             block_mgr.register(cls, {"ext": self.course_ext})
 
 
+_TERM_PATTERNS: dict[int, tuple] = {}  # id(glossary) -> (glossary, its pattern): built once per glossary
+
+
 def term_pattern(glossary) -> re.Pattern | None:
+    known = _TERM_PATTERNS.get(id(glossary))
+    if known is not None and known[0] is glossary:
+        return known[1]
     terms = sorted(glossary, key=len, reverse=True)
-    if not terms:
-        return None
-    return re.compile(r"(?<!\w)(" + "|".join(re.escape(t) for t in terms) + r")(?:s)?(?!\w)")
+    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(t) for t in terms) + r")(?:s)?(?!\w)") if terms else None
+    if isinstance(glossary, dict):  # a dict keeps its identity while kept here (the course's glossaries)
+        _TERM_PATTERNS[id(glossary)] = (glossary, pattern)
+        while len(_TERM_PATTERNS) > 64:
+            del _TERM_PATTERNS[next(iter(_TERM_PATTERNS))]
+    return pattern
 
 
 @dataclass
@@ -746,29 +763,55 @@ def _parse(text: str, *, path, report, ctx: RenderContext, medium: str, offset: 
     calls: list = []
     recorder = hooks.RecordingReport(report)
     state = DocState(path=path, report=recorder)
-    ext = CourseExtension(state=state, ctx=hooks.traced(ctx, calls), audience=None, medium=medium, offset=offset,
-                          source=text, expand_terms=expand_terms)
-    md = markdown.Markdown(
-        extensions=[ext, CourseBlocks(ext), "tables", "sane_lists", "smarty", "toc"],
-        extension_configs={"toc": {"slugify": slugify_unicode, "toc_depth": "2-3"}},
-        output_format="html",
-    )
-    steps = {name: md.treeprocessors[name] for name in PARSE_STEPS + PLACE_STEPS if name in md.treeprocessors}
-    if len(steps) != len(md.treeprocessors) or len(steps) != len(PARSE_STEPS + PLACE_STEPS):
-        raise RuntimeError("Python-Markdown's tree steps are not the ones markup.PARSE_STEPS and PLACE_STEPS name")
+    arguments = dict(state=state, ctx=hooks.traced(ctx, calls), offset=offset, source=text)
+    snippet = str(path) == "<inline>"
+    if snippet:  # placed at once, never kept: one Markdown instance serves every snippet of this kind
+        md, ext = _snippet_markdown(key[3:], ctx)
+        ext.start(md, **arguments)
+    else:
+        ext = CourseExtension(audience=None, medium=medium, expand_terms=expand_terms, **arguments)
+        md = _markdown(ext)
     # Markdown.convert, up to the tree steps that depend on the page.
     md.lines = text.split("\n")
     for preprocessor in md.preprocessors:
         md.lines = preprocessor.run(md.lines)
     root = md.parser.parseDocument(md.lines).getroot()
     for name in PARSE_STEPS:
-        root = _step(steps[name], root)
+        root = _step(md.treeprocessors[name], root)
     parse = _Parse(md, ext, root, state, recorder.problems, calls, (ctx.references, ctx.glossary))
-    if str(path) != "<inline>":
+    if not snippet:
         _PARSES[key] = parse
         while len(_PARSES) > PARSES_KEPT:
             _PARSES.popitem(last=False)
     return parse
+
+
+def _markdown(ext: CourseExtension) -> markdown.Markdown:
+    md = markdown.Markdown(
+        extensions=[ext, CourseBlocks(ext), "tables", "sane_lists", "smarty", "toc"],
+        extension_configs={"toc": {"slugify": slugify_unicode, "toc_depth": "2-3"}},
+        output_format="html",
+    )
+    steps = [name for name in PARSE_STEPS + PLACE_STEPS if name in md.treeprocessors]
+    if len(steps) != len(md.treeprocessors) or len(steps) != len(PARSE_STEPS + PLACE_STEPS):
+        raise RuntimeError("Python-Markdown's tree steps are not the ones markup.PARSE_STEPS and PLACE_STEPS name")
+    return md
+
+
+_SNIPPETS: dict = {}  # (medium, expand_terms, language, labels, ids of references and glossary) -> (md, ext, inputs)
+
+
+def _snippet_markdown(kind: tuple, ctx: RenderContext) -> tuple:
+    """The Markdown instance that renders inline snippets of one kind, made on first use."""
+    pooled = _SNIPPETS.get(kind)
+    if pooled is None or pooled[2][0] is not ctx.references or pooled[2][1] is not ctx.glossary:
+        medium, expand_terms = kind[0], kind[1]
+        ext = CourseExtension(state=None, ctx=ctx, audience=None, medium=medium, offset=0, source="",
+                              expand_terms=expand_terms)
+        pooled = _SNIPPETS[kind] = (_markdown(ext), ext, (ctx.references, ctx.glossary))
+        while len(_SNIPPETS) > 32:
+            del _SNIPPETS[next(iter(_SNIPPETS))]
+    return pooled[0], pooled[1]
 
 
 def _step(treeprocessor, root):

@@ -23,7 +23,7 @@ STOPS = ".?!:;।។။"
 
 
 def _close_heading(m: re.Match) -> str:
-    """` ·</hN>` unless the heading ends with a stop. (The same as substituting
+    r"""` ·</hN>` unless the heading ends with a stop. (The same as substituting
     `(?<![.?!:;।។။])(\s*)(</h[1-6]>)` by `\1 ·\2`, which tried a match at every character of the page.)"""
     text, end = m.string, m.start()
     start = end
