@@ -7,12 +7,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache, epub, languages, lms, zim
+from . import cache, epub, languages, lms, pdf_stage, zim
 from .load import load_course
 from .package import package
 from .problems import Report
 from .certificates import read_participants
-from .render_pdf import PdfRenderer, render_pdfs
 from .templating import TemplateError
 from .validate import validate
 from .write import write
@@ -111,14 +110,10 @@ def _build(root: Path, options: Options, output: Path, session: cache.Session) -
     files: dict[str, bytes] = {}
     try:
         if options.pdf:
-            jobs = languages.pdf_jobs(versions, templates, report, only_module=options.module)
-            pdfs = session.render_pdfs(jobs, [root, TOOL_ROOT], report, options.workers)
-            languages.check_glyphs(jobs, pdfs, TOOL_ROOT / "fonts", report, options.workers)
+            pdfs = pdf_stage.build(versions, templates, TOOL_ROOT / "fonts", [root, TOOL_ROOT], report,
+                                   session.render_pdfs, only_module=options.module, participants=people,
+                                   workers=options.workers)
             files.update({f"pdf/{name}": data for name, data in pdfs.items()})
-            if people:  # laid out outside the cache, so that no copy of the names is kept
-                named = PdfRenderer(course, templates).named_documents(people)
-                files.update({f"pdf/{name}": data for name, data in
-                              render_pdfs(named, [root, TOOL_ROOT], report, options.workers).items()})
             files.update(languages.site_handouts(versions, pdfs))  # each site links to its own handouts
         if options.html or _lms(options):
             sites = languages.sites(versions, templates, TOOL_ROOT / "fonts", report)
