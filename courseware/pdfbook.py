@@ -32,6 +32,11 @@ def part_link(number: int, anchor: str | None = None) -> str:
     return f"part:{number}" + (f"#{anchor}" if anchor else "")
 
 
+def page_count(pdf: bytes) -> int:
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        return len(doc.pages)
+
+
 def anchors(pdf: bytes) -> dict[str, int]:
     """Each named destination of a PDF (an HTML id WeasyPrint kept) -> the number of its page, from 1."""
     with pikepdf.open(io.BytesIO(pdf)) as doc:
