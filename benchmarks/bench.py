@@ -59,6 +59,7 @@ def phase_build(root: Path, output: Path, flags: list[str]) -> dict:
             "pdfs": sum(1 for k in result.files if k.startswith("pdf/")),
             "pages": sum(1 for k in result.files if k.endswith(".html")),
             "rendered": len(stats.documents_rendered), "laid_out": sorted(stats.pdfs_laid_out),
+            "pages_laid_out": stats.pages_laid_out,
             "reused": len(stats.pdfs_reused), "changed": len(stats.changed), **memory()}
 
 
@@ -197,7 +198,7 @@ def measure(name: str, root: Path, work: Path, thorough: bool = True, pdf: bool 
         html = run("build", root, work / "html-only", "--html-only", "--clean")
         row("full build, HTML only (clean)", html, f"{html['pages']} pages")
         pdf = run("build", root, work / "pdf-only", "--pdf-only", "--clean")
-        row("full build, PDF only (clean)", pdf, f"{pdf['pdfs']} PDFs")
+        row("full build, PDF only (clean)", pdf, f"{pdf['pdfs']} PDFs, {pdf['pages_laid_out']} pages laid out")
         full = run("build", root, output, "--clean")
         row("full build, HTML and PDF (clean)", full, f"{full['files']} files, {full['bytes'] / 1e6:.1f} MB")
     else:
@@ -214,7 +215,8 @@ def measure(name: str, root: Path, work: Path, thorough: bool = True, pdf: bool 
     edited = run("build", root, output)
     row("rebuild after a one-lesson edit", edited,
         f"{edited['rendered']} Markdown file rendered, {len(edited['laid_out'])} of "
-        f"{len(edited['laid_out']) + edited['reused']} PDFs laid out ({', '.join(edited['laid_out'])})")
+        f"{len(edited['laid_out']) + edited['reused']} PDFs laid out, {edited['pages_laid_out']} pages "
+        f"({', '.join(edited['laid_out'])})")
     with lesson.open("a", encoding="utf-8") as f:
         f.write(EDIT.replace("added", "added again"))
     serve_like = run("build", root, output, "--html-only")

@@ -20,7 +20,8 @@ Both are cached here, keyed by a hash of *everything* they read, so a cached res
 
 How the caches reach the code: `session()` installs them through the hooks that markup and fonts
 document (`markup.caching`, `fonts.caching`: context variables, so the build's thread sees them and
-nothing else does), and the pipeline lays out PDFs through `Session.render_pdfs`. No module attribute
+nothing else does), and the PDF stage (pdf_stage.build) lays out PDFs through `Session.render_pdfs`, which the
+pipeline hands it. No module attribute
 is replaced.
 
 Page templates are cheap and always applied, so a page always reflects the current templates,
@@ -297,6 +298,7 @@ class Stats:
     documents_rendered: list = field(default_factory=list)  # source files whose Markdown was rendered
     pdfs_reused: list = field(default_factory=list)
     pdfs_laid_out: list = field(default_factory=list)
+    pages_laid_out: int = 0  # pages of the PDFs laid out (a book's parts are laid out once, never the book)
     changed: list = field(default_factory=list)  # output files new or different since the last build
     removed: list = field(default_factory=list)  # output files the last build had and this one has not
     unchanged: int = 0
@@ -343,7 +345,7 @@ class Session:
             if self.progress is not None:
                 self.progress.pdfs_started([job.name for job in stale], len(jobs) - len(stale))
             import weasyprint  # noqa: F401 - imported once here, the forked PDF workers inherit it
-            from . import render_pdf
+            from . import pdfbook, render_pdf
             fresh = render_pdf.render_pdfs(stale, roots, scratch, workers)
             if self.progress is not None:
                 self.progress.pdfs_finished()
@@ -356,6 +358,7 @@ class Session:
                 if job.name in fresh:
                     files[job.name] = fresh[job.name]
                     self.stats.pdfs_laid_out.append(job.name)
+                    self.stats.pages_laid_out += pdfbook.page_count(fresh[job.name])
                     if certain:
                         self.new_pdfs[keys[job.name]] = (fresh[job.name], [
                             dataclasses.astuple(p) for p in attributed[job.name]])

@@ -250,6 +250,13 @@ def localize_jobs(jobs, course: Course, lang: str, report: LanguageReport) -> li
     return out
 
 
+def localize_book(book, course: Course, lang: str, report: LanguageReport):
+    """A PDF book (render_pdf.PdfBook) for its language: its name, its parts' names, its front marked as a job."""
+    return dataclasses.replace(book, name=pdf_name(book.name, lang),
+                               parts=tuple((pdf_name(name, lang), title) for name, title in book.parts),
+                               front=lambda anchors: localize_jobs([book.front(anchors)], course, lang, report)[0])
+
+
 # --- The per-language build, called by the pipeline ----------------------------------------------
 
 def translate_all(course: Course, report) -> dict:
@@ -257,20 +264,6 @@ def translate_all(course: Course, report) -> dict:
     from .translations import check_sources, translate
     check_sources(course, report)
     return {lang: translate(course, lang, report) for lang in (course.languages or (SOURCE,))}
-
-
-def pdf_jobs(versions: dict, templates: Path, report, only_module: str | None = None) -> list:
-    """The PDF jobs of every language, named and marked for their language; with only_module (an id or
-    folder name), only that module's handouts."""
-    from . import segment
-    from .render_pdf import PdfRenderer
-    segment.install_actual_text()  # before any layout: exact text for copy, search and screen readers
-    jobs = []
-    for lang, (course, lang_report) in versions.items():
-        renderer = PdfRenderer(course, templates)
-        install(renderer.env, course, lang, lang_report, medium="print")
-        jobs += localize_jobs(renderer.jobs(report, only_module), course, lang, lang_report)
-    return jobs
 
 
 def site_handouts(versions: dict, pdfs: dict) -> dict[str, bytes]:
@@ -310,51 +303,3 @@ def translation_report(versions: dict, report) -> str:
     """The per-language report written to output/translation-report.txt."""
     parts = [r.format(report) for lang, (_, r) in versions.items() if lang != SOURCE]
     return "\n\n".join(parts) + "\n" if parts else "English only: nothing to translate.\n"
-
-
-def check_glyphs(jobs: list, pdfs: dict, fonts_dir: Path, report, workers: int | None = None) -> None:
-    """Fail the build on any character no vendored font can draw, before and after layout (no empty boxes).
-
-    Before layout, each character of a PDF's text that no font in fonts/ has is reported once, at its
-    first use in the sources. After layout, each PDF's fonts are read back: text drawn with a font that
-    is not vendored (a system fallback) or glyphs missing from a vendored font are errors too."""
-    import os
-    from concurrent.futures import ProcessPoolExecutor
-
-    from . import fonts
-    missing: dict[str, list[str]] = {}
-    for job in jobs:
-        for char in fonts.missing_glyphs(fonts.text_of_html(job.html), fonts_dir):
-            missing.setdefault(char, []).append(job.name)
-    for char, names in missing.items():
-        where = _first_use(char, Path(report.root) / "modules")
-        path, line, col = where or (jobs[0].source, 1, 1)
-        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-        report.error(path, line, col, f"no font in fonts/ has a glyph for {fonts.describe(char)} (in {shown}); "
-                     "write it another way, or vendor an OFL font that has it and add it to the font stacks",
-                     "missing-glyph")
-    names = [job.name for job in jobs if job.name in pdfs]
-    workers = max(1, min(workers or os.cpu_count() or 1, len(names)))
-    if workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(fonts.check_pdf, [pdfs[n] for n in names], [fonts_dir] * len(names)))
-    else:
-        results = [fonts.check_pdf(pdfs[n], fonts_dir) for n in names]
-    sources = {job.name: job.source for job in jobs}
-    for name, problems in zip(names, results):
-        problems = [p for p in problems if not any(repr(c) in p for c in missing)]  # reported above already
-        for problem in problems[:10]:
-            report.error(sources[name], 1, 1, f"{name}: {problem}", "missing-glyph")
-
-
-def _first_use(char: str, source: Path):
-    """(path, line, column) of the first use of `char` in the course sources, or None."""
-    for path in sorted(source.rglob("*")):
-        if path.suffix not in (".md", ".yaml", ".yml") or not path.is_file():
-            continue
-        text = path.read_text(encoding="utf-8", errors="replace")
-        at = text.find(char)
-        if at >= 0:
-            line = text.count("\n", 0, at) + 1
-            return path, line, at - (text.rfind("\n", 0, at) + 1) + 1
-    return None

@@ -108,21 +108,16 @@ def _build(root: Path, options: Options, output: Path, session: cache.Session | 
     if report.errors or options.check_only:
         return result
     # What only a build needs (templates, WeasyPrint, fonts, packages), imported here so that `check` starts fast.
-    from . import epub, lms, zim
+    from . import epub, lms, pdf_stage, zim
     from .package import package
-    from .render_pdf import PdfRenderer, render_pdfs
     from .templating import TemplateError
     files: dict[str, bytes] = {}
     try:
         if options.pdf:
-            jobs = languages.pdf_jobs(versions, templates, report, only_module=options.module)
-            pdfs = session.render_pdfs(jobs, [root, TOOL_ROOT], report, options.workers)
-            languages.check_glyphs(jobs, pdfs, TOOL_ROOT / "fonts", report, options.workers)
+            pdfs = pdf_stage.build(versions, templates, TOOL_ROOT / "fonts", [root, TOOL_ROOT], report,
+                                   session.render_pdfs, only_module=options.module, participants=people,
+                                   workers=options.workers)
             files.update({f"pdf/{name}": data for name, data in pdfs.items()})
-            if people:  # laid out outside the cache, so that no copy of the names is kept
-                named = PdfRenderer(course, templates).named_documents(people)
-                files.update({f"pdf/{name}": data for name, data in
-                              render_pdfs(named, [root, TOOL_ROOT], report, options.workers).items()})
             files.update(languages.site_handouts(versions, pdfs))  # each site links to its own handouts
         if options.html or _lms(options):
             sites = languages.sites(versions, templates, TOOL_ROOT / "fonts", report)

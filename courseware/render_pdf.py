@@ -19,10 +19,11 @@ import multiprocessing
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from markupsafe import Markup
 
-from . import i18n, markup
+from . import i18n, markup, pdfbook
 from .i18n import labels as labels_for
 from .load import READ_BEFOREHAND_MESSAGE, READ_BEFOREHAND_NOTE, RECAP_MINUTES
 from .markup import RenderContext
@@ -55,6 +56,19 @@ class PdfJob:
     pages: int = 0
     fit: str | None = None
     advice: str = ""
+    output: bool = True  # a file of output/pdf/; False: only a part of a book
+
+
+@dataclass(frozen=True)
+class PdfBook:
+    """A PDF made of the PDFs of other jobs, its parts, each laid out once (a part may be a document of its own:
+    the course reader's parts are the module handouts), behind a front (cover and contents) whose job is made
+    once the parts are laid out: `front(anchors)` gets, for each part, its anchors and their page numbers
+    (pdfbook.anchors). Each part keeps its own page numbers; the contents say which part and page."""
+
+    name: str
+    parts: tuple  # (job name, title of the part in the bookmarks), in order
+    front: Callable[[list], PdfJob]
 
 
 # The documents, by file name. Trainee documents must never carry trainer material.
@@ -207,7 +221,6 @@ class PdfRenderer:
                if only_module in (None, module.id, module.folder)]
         if only_module:
             return out
-        out.append(self.reader(report))
         if course.assessment:
             for kind in ("pre", "post"):
                 out.append(self.job(f"{kind}-test.pdf", "pdf/test.html", course.source.name + "/assessment.yaml",
@@ -227,6 +240,10 @@ class PdfRenderer:
             out.append(self.job(certificate_name(edition), "pdf/certificate.html", course_yaml, edition=edition,
                                 participants=(None,), learning_minutes=learning_minutes(edition)))
         return out
+
+    def books(self, report) -> list[PdfBook]:
+        """The PDFs put together from other jobs' PDFs: the course reader, from the module handouts."""
+        return [self.reader(report)]
 
     def job_with_back_matter(self, name: str, template: str, source: str, header: str | None = None,
                              **context) -> PdfJob:
@@ -257,12 +274,21 @@ class PdfRenderer:
         return self.job_with_back_matter(handout_name(module), "pdf/handout.html",
                                          self.course.source.name + "/" + module.folder, module=module, lessons=lessons)
 
-    def reader(self, report) -> PdfJob:
-        present = frozenset(lesson.key for lesson in self.course.lessons)
-        modules = [(module, [(lesson, self.lesson(lesson, "trainee", present, report)) for lesson in module.lessons])
-                   for module in self.course.modules]
-        return self.job_with_back_matter(reader_name(), "pdf/reader.html", self.course.source.name + "/course.yaml",
-                                         modules=modules)
+    def reader(self, report) -> PdfBook:
+        """Every module handout, page for page, behind a cover and contents of its own: the contents give each
+        lesson's page in its module's handout, the number printed at the foot of that page."""
+        modules = self.course.modules
+        _ = i18n.gettext_for(self.course.lang)
+        parts = tuple((handout_name(m), _("Module %(n)s") % {"n": i18n.digits(m.number, self.course.lang)}
+                       + ": " + m.title) for m in modules)
+
+        def front(anchors: list) -> PdfJob:
+            return self.job(reader_name().replace(".pdf", ".front.pdf"), "pdf/reader.html",
+                            self.course.source.name + "/course.yaml",
+                            modules=list(zip(range(1, len(modules) + 1), modules, anchors)),
+                            part_link=pdfbook.part_link)
+
+        return PdfBook(reader_name(), parts, front)
 
     def guide(self, edition: Edition, report) -> PdfJob:
         present = frozenset(lesson.key for lesson in edition.lessons)

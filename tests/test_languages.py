@@ -336,14 +336,14 @@ def test_search_on_a_translated_site_finds_the_readers_own_words(built, open_pag
 def test_english_parts_of_a_translated_handout_are_marked_english(built):
     """The HTML WeasyPrint lays out for a translated handout: the lesson not yet translated is English,
     labels and all, and marked lang="en" (hyphenation, line breaks, PDF tags); the rest is not."""
-    from courseware import languages
+    from courseware import languages, pdf_stage
     from courseware.load import load_course
     from courseware.problems import Report
     root, _ = built
     report = Report(root)
     course = load_course(root, report)
     versions = languages.translate_all(course, report)
-    jobs = {job.name: job for job in languages.pdf_jobs(versions, ROOT / "templates", report)}
+    jobs = {job.name: job for job in pdf_stage.pdf_documents(versions, ROOT / "templates", report)[0]}
     assert not report.errors, report.format()
     for lang in LANGS:
         marked = languages_of(jobs[f"handout-01-mod.{lang}.pdf"].html.replace(ZWSP, ""))
@@ -483,14 +483,15 @@ def test_print_turns_letter_spacing_off_for_complex_scripts(built):
 
 
 def _handout_job(root: Path, lang: str):
-    from courseware import languages
+    from courseware import languages, pdf_stage
     from courseware.load import load_course
     from courseware.pipeline import TOOL_ROOT
     from courseware.problems import Report
     report = Report(root)
     course = load_course(root, report)
     versions = {lang: languages.translate_all(course, report)[lang]}
-    [job] = [j for j in languages.pdf_jobs(versions, TOOL_ROOT / "templates", report) if j.name.startswith("handout")]
+    jobs, _ = pdf_stage.pdf_documents(versions, TOOL_ROOT / "templates", report)
+    [job] = [j for j in jobs if j.name.startswith("handout")]
     return job
 
 

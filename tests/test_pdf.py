@@ -192,7 +192,7 @@ def test_documents_are_tagged_with_language_and_metadata(built, name):
 
 @pytest.mark.parametrize("name, low, high, landscape", [
     ("handout-01-basics.pdf", 5, 12, False),
-    ("course-reader.pdf", 6, 14, False),
+    ("course-reader.pdf", 7, 14, False),
     (GUIDE, 9, 20, False),
     ("pre-test.pdf", 1, 1, False),
     ("post-test.pdf", 1, 1, False),
@@ -211,17 +211,20 @@ def test_page_counts_and_a4_sizes(built, name, low, high, landscape):
 
 
 def test_page_x_of_y_running_header_and_toc_page_numbers(built):
+    """The reader's front (cover, contents) has no page numbers; then come the module's handout pages, each
+    with its own "Page X of Y" (tests/test_pdf_book.py checks a course of several modules)."""
     pages = page_texts(built, "course-reader.pdf")
-    n = len(pages)
-    assert "Page" not in pages[0]  # the cover has no header or footer
-    for number, page in enumerate(pages[1:], 2):
+    handout = page_texts(built, "handout-01-basics.pdf")
+    assert "Page" not in pages[0] + pages[1] and len(pages) == 2 + len(handout)
+    n = len(handout)
+    for number, page in enumerate(pages[3:], 2):  # the handout's cover has no footer either
         assert f"Page {number} of {n}" in page and "Tiny course" in page
     toc = pages[1]
     for title in ("Module 1: The basics", "1.1 First steps", "1.2 Second steps", "Glossary", "References"):
         m = re.search(re.escape(title) + r" ?\.+ ?(\d+)", toc)
         assert m, f"{title} has no page number in the contents"
-        target = pages[int(m.group(1)) - 1]
-        assert title.split(" ", 1)[-1] in target
+        target = handout[int(m.group(1)) - 1]
+        assert title.split(" ", 1)[-1].replace("1: ", "") in target
     lesson_page = next(p for p in pages if "First steps" in p and "Objectives" in p)
     assert "Module 1: The basics" in lesson_page  # the running header names the module
 
@@ -292,12 +295,15 @@ def test_a_one_module_build_lays_out_only_that_handout(make_course):
         "modules/course.yaml": course_yaml,
         "modules/02-two/module.yaml": MODULE_YAML.replace("id: mod", "id: two"),
         "modules/02-two/01-one.md": LESSON}))
-    names = lambda only: sorted(j.name for j in PdfRenderer(load_course(root, Report(root)),
-                                                            ROOT / "templates").jobs(Report(root), only))
+    renderer = PdfRenderer(load_course(root, Report(root)), ROOT / "templates")
+    names = lambda only: sorted(j.name for j in renderer.jobs(Report(root), only))
     assert names("two") == ["handout-02-two.pdf"]
     whole = names(None)
-    assert {"handout-01-mod.pdf", "handout-02-two.pdf", "course-reader.pdf", "facilitator-guide-short.pdf",
+    assert {"handout-01-mod.pdf", "handout-02-two.pdf", "facilitator-guide-short.pdf",
             "agenda-short.pdf", "attendance-short.pdf", "certificate-short.pdf"} <= set(whole)
+    [reader] = renderer.books(Report(root))  # put together from the handouts: no layout of its own pages
+    assert reader.name == "course-reader.pdf"
+    assert [name for name, _ in reader.parts] == ["handout-01-mod.pdf", "handout-02-two.pdf"]
 
 
 def test_back_matter_lists_the_terms_and_sources_the_document_prints(make_course):

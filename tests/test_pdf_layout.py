@@ -189,7 +189,7 @@ def agendas():
 
     from pypdf import PdfReader
 
-    from courseware import languages
+    from courseware import languages, pdf_stage
     from courseware.load import load_course
     from courseware.problems import Report
     from courseware.render_pdf import lay_out
@@ -200,7 +200,8 @@ def agendas():
     course = load_course(ROOT, report)
     validate(course, report)
     versions = languages.translate_all(course, report)
-    jobs = [job for job in languages.pdf_jobs(versions, ROOT / "templates", report) if job.name.startswith("agenda-")]
+    jobs = [job for job in pdf_stage.pdf_documents(versions, ROOT / "templates", report)[0]
+            if job.name.startswith("agenda-")]
     assert not report.errors
     out = {}
     for job in jobs:
