@@ -180,10 +180,10 @@ class Book:
             if chapter.kind == "lesson":
                 self._plain_quizzes(chapter)
         used_terms, used_refs = self._used(chapters)
-        for page, kind, selector, used in (("glossary.html", "glossary", "dl/dt", used_terms),
-                                           ("references.html", "references", "ol/li", used_refs)):
+        for page, kind, used in (("glossary.html", "glossary", used_terms),
+                                 ("references.html", "references", used_refs)):
             if page in self.site.files and (used or self.module is None):
-                tree = self._selection(page, selector, None if self.module is None else used)
+                tree = self._selection(page, None if self.module is None else used)
                 chapters.append(Chapter(f"{kind}.xhtml", _text(tree.find("h1")), kind, tree, page,
                                         epub_type="glossary" if kind == "glossary" else "bibliography"))
         self._link(chapters)
@@ -215,19 +215,22 @@ class Book:
                     refs.add(anchor)
         return terms, refs
 
-    def _selection(self, page: str, selector: str, used: set | None) -> ET.Element:
-        """The glossary (dt and its dd) or the references (li), all of them or only those the book uses."""
+    def _selection(self, page: str, used: set | None) -> ET.Element:
+        """The glossary's entries (each `div.entry` with its term, expansion and definition, under its letter) or
+        the references (each `li`), all of them or only those the book uses (by id). The site's A-Z bar and its
+        Back link are the site's: a book has its own contents."""
         tree = self.site.main(page)
-        for lead in tree.findall("p[@class='lead']"):
-            tree.remove(lead)
-        listing = tree.find(selector.split("/")[0])
-        if listing is not None and used is not None:
-            keep = False
-            for child in list(listing):
-                if child.tag == selector.split("/")[1]:
-                    keep = child.get("id") in used
-                if not keep:
-                    listing.remove(child)
+        up = {child: parent for parent in tree.iter() for child in parent}
+        for element in list(tree.iter()):
+            classes = _classes(element)
+            if (element.tag == "p" and "lead" in classes) or "az-bar" in classes:
+                up[element].remove(element)
+            elif used is not None and element.get("id") and ("entry" in classes or element.tag == "li") \
+                    and element.get("id") not in used:
+                up[element].remove(element)
+        for section in [e for e in tree.iter("section") if "letter" in _classes(e)]:
+            if not any("entry" in _classes(e) for e in section.iter()):
+                up[section].remove(section)  # a letter none of the book's terms starts with
         return tree
 
     # --- Quizzes: plain lists here, answers at the end ---------------------------------------------------

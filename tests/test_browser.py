@@ -515,7 +515,7 @@ def test_quiz_answered_right_and_wrong_with_score_and_retry(site, open_page):
 
 
 def test_quiz_feedback_is_heard_once(polyglot, open_page):
-    """A screen reader hears "Correct" once: the feedback "Correct. The foreign ministers..." is not preceded
+    """A screen reader hears "Correct" once: the feedback "Correct. Four foreign ministers..." is not preceded
     by a second "Correct."; the mark is hidden from it, each pick's feedback is announced once (one live region
     per question, no description on the button), and a choice whose feedback says nothing gets the word."""
     page = open_page(polyglot / "html" / "mod/one.html")
@@ -525,7 +525,7 @@ def test_quiz_feedback_is_heard_once(polyglot, open_page):
     spoken = line.evaluate("""p => Array.from(p.childNodes).filter(n => !(n.getAttribute && n.getAttribute('aria-hidden')))
         .map(n => n.textContent).join('')""")
     assert spoken.lower().count("correct") == 1, spoken
-    assert spoken.strip().startswith("Correct. The foreign ministers"), spoken
+    assert spoken.strip().startswith("Correct. Four foreign ministers"), spoken
     assert line.locator("[aria-hidden=true]").inner_text().strip() == "✓"
     live = quiz.evaluate("q => Array.from(q.querySelectorAll('[aria-live]')).map(e => e.className)")
     assert sorted(live) == ["quiz-choices", "quiz-score"], live
