@@ -547,10 +547,11 @@ def test_a_learner_answers_leaves_resumes_and_finishes(learner, edition, lang):
     folder = {"1.2": "scorm12", "2004": "scorm2004"}[edition]
     me = learner(f"{folder}/01-alpha.{lang}.zip")
 
-    # First session: the module opens on its overview; lesson one, one answer wrong, one right; leave.
+    # First session: the module opens on its overview; lesson one, one question answered wrong first (the quiz
+    # lets the learner try the other choices: it counts as wrong), one right at once; leave.
     content = me.start()
     content.locator("a[href='one.html']").first.click()
-    answer(content, 0, 1)  # wrong
+    answer(content, 0, 1, 0)  # wrong, then the right one
     answer(content, 1, 0)  # right
     data = me.leave()
     values = me.set_values()
@@ -564,7 +565,7 @@ def test_a_learner_answers_leaves_resumes_and_finishes(learner, edition, lang):
         assert values["cmi.progress_measure"] == "0.5"  # 1 lesson of 2 opened, 2 questions of 4 answered
     held = interactions(data, edition)
     assert [(i["id"], i["type"], i["response"], i["result"]) for i in held] == [
-        ("alpha.one.quiz1.q1", "choice", ["b"], RESULT[edition][False]),
+        ("alpha.one.quiz1.q1", "choice", ["b", "a"], RESULT[edition][False]),
         ("alpha.one.quiz1.q2", "choice", ["a"], RESULT[edition][True])]
     if edition == "2004":
         assert [i["description"] for i in held] == PROMPTS[lang]
@@ -576,7 +577,7 @@ def test_a_learner_answers_leaves_resumes_and_finishes(learner, edition, lang):
     content = me.start()
     content.locator(".quiz-choice.picked-right").first.wait_for()
     assert me.page_url() == "alpha/one.html"
-    assert picked(content, 0) == ["", "wrong"] and picked(content, 1) == ["right", "", ""]
+    assert picked(content, 0) == ["right", "wrong"] and picked(content, 1) == ["right", "", ""]
     # Lesson two (English on the Burmese site too): English learner right twice, Burmese learner wrong twice.
     content.locator("a[rel=next]").click()
     me.at("alpha/two.html")
@@ -585,7 +586,7 @@ def test_a_learner_answers_leaves_resumes_and_finishes(learner, edition, lang):
         answer(content, 1, 1)
     else:
         answer(content, 0, 0, 1, 2)  # a wrong one on the way
-        answer(content, 1, 0)
+        answer(content, 1, 0, 1)  # wrong, then the right one
     data = me.leave()
     values = me.set_values()
     passed = lang == "en"
@@ -629,7 +630,7 @@ def test_the_lms_mastery_score_wins_and_a_score_equal_to_it_passes(learner, edit
     me.mastery = threshold  # the LMS's own threshold, not the manifest's 60 %
     content = me.start()
     content.locator("a[href='one.html']").first.click()
-    answer(content, 0, 1)
+    answer(content, 0, 1, 0)  # wrong first: counts as wrong
     answer(content, 1, 0)
     content.locator("a[rel=next]").click()
     me.at("alpha/two.html")
@@ -658,7 +659,7 @@ def test_the_course_package_is_one_sco_and_try_again_keeps_the_last_results(lear
     me = learner("scorm2004/course.en.zip")
     content = me.start()
     assert me.page_url() == "index.html"
-    content.locator(".module-list a").first.click()
+    content.locator(".cards .card a").first.click()
     content.locator("a[href='one.html']").first.click()
     answer(content, 0, 0)
     answer(content, 1, 0)
@@ -668,7 +669,7 @@ def test_the_course_package_is_one_sco_and_try_again_keeps_the_last_results(lear
     content = me.start()
     me.at("alpha/one.html")
     assert picked(content, 0) == ["", ""] and picked(content, 1) == ["", "", ""]
-    answer(content, 0, 1)  # answered again, wrong this time; question 2 keeps its right answer
+    answer(content, 0, 1, 0)  # answered again, wrong first this time; question 2 keeps its right answer
     content.locator("a[rel=next]").click()
     me.at("alpha/two.html")
     answer(content, 0, 0, 2)
