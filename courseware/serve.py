@@ -21,6 +21,7 @@ import functools
 import http.server
 import json
 import os
+import signal
 import sys
 import threading
 import time
@@ -253,6 +254,10 @@ def serve(root: Path, options: Options, output: Path | None = None, port: int = 
           f"Watching {', '.join(_shown(p) for p in watched_paths(root))} "
           f"for changes; press Ctrl-C to stop.", flush=True)
     stop = threading.Event()
+    if threading.current_thread() is threading.main_thread():
+        # Ctrl-C stops the server even when this process was started with SIGINT ignored (a parent's setting
+        # that a child inherits), as a test harness or a service manager may do.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         for changes in watchfiles.watch(*watched_paths(root), stop_event=stop, debounce=400, step=60):
             names = sorted({os.path.relpath(path, root) for _, path in changes})

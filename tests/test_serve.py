@@ -64,11 +64,14 @@ class Server:
         try:
             if self.proc.poll() is None:
                 self.proc.send_signal(signal.SIGINT)
-                self.proc.wait(timeout=20)
+                self.proc.wait(timeout=60)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
-            raise
+            self.reader.join(timeout=5)
+            while not self.lines.empty():
+                self.log.append(self.lines.get())
+            raise AssertionError("the server did not stop on Ctrl-C within 60 s; its output:\n" + "\n".join(self.log))
         finally:
             self.reader.join(timeout=5)
             self.proc.stdout.close()
