@@ -110,7 +110,6 @@ def main(argv=None) -> int:
         print(f"output/ is up to date: nothing the build reads changed since the last build "
               f"({result.seconds:.2f} s; --clean builds everything again)")
     elif args.command == "build":
-        from . import lms, zim
         print(progress.summary(result.files, result.seconds, len(report.warnings), result.stats))
         total = sum(len(d) for d in result.files.values())
         print(f"wrote {len(result.files)} files ({total / 1e6:.1f} MB) to "
@@ -118,10 +117,15 @@ def main(argv=None) -> int:
         if result.weights is not None:  # the page-weight report (the full table is in output/page-weight.txt)
             for line in result.weights.summary():
                 print(line)
-        for line in lms.summary(result.files):
-            print(line)
-        for line in zim.readers_summary(result.files):  # share/*.zim and share/epub/ (issue 12)
-            print(line)
+        made = {name.partition("/")[0] for name in result.files}
+        if "lms" in made:  # imported only when there is something to sum up (libzim takes a while to load)
+            from . import lms
+            for line in lms.summary(result.files):
+                print(line)
+        if "share" in made:
+            from . import zim
+            for line in zim.readers_summary(result.files):  # share/*.zim and share/epub/ (issue 12)
+                print(line)
     return 0
 
 

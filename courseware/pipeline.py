@@ -107,13 +107,14 @@ def _build(root: Path, options: Options, output: Path, session: cache.Session | 
     result.check_problems = _kept(report.problems)
     if report.errors or options.check_only:
         return result
-    # What only a build needs (templates, WeasyPrint, fonts, packages), imported here so that `check` starts fast.
-    from . import epub, lms, pdf_stage, zim
+    # What only a build needs (templates, WeasyPrint, fonts, packages), imported here so that `check` starts fast;
+    # each stage's own libraries (pikepdf, libzim, the EPUB parser) where that stage runs.
     from .package import package
     from .templating import TemplateError
     files: dict[str, bytes] = {}
     try:
         if options.pdf:
+            from . import pdf_stage
             pdfs = pdf_stage.build(versions, templates, TOOL_ROOT / "fonts", [root, TOOL_ROOT], report,
                                    session.render_pdfs, only_module=options.module, participants=people,
                                    workers=options.workers)
@@ -122,6 +123,7 @@ def _build(root: Path, options: Options, output: Path, session: cache.Session | 
         if options.html or _lms(options):
             sites = languages.sites(versions, templates, TOOL_ROOT / "fonts", report)
             if _lms(options):  # lms/: SCORM 1.2 and 2004 packages and a Common Cartridge, from the trainee site
+                from . import lms
                 files.update(lms.packages(versions, sites, course, templates))
         if options.html:
             files.update(sites)
@@ -129,6 +131,7 @@ def _build(root: Path, options: Options, output: Path, session: cache.Session | 
                                              share=not _partial(options), versions=versions)
             files.update(shared)  # share/: the zipped trainee site and one file per module; page-weight.txt
             if options.readers and not _partial(options):  # share/: ZIMs for Kiwix and EPUBs, from the trainee site
+                from . import epub, zim
                 files.update(zim.zims(versions, files, templates))
                 files.update(epub.books(versions, files, templates, TOOL_ROOT / "fonts"))
         files["translation-report.txt"] = languages.translation_report(versions, report).encode("utf-8")
