@@ -80,6 +80,15 @@ def guide_name(edition: Edition) -> str:
     return f"facilitator-guide-{edition.id}.pdf"
 
 
+def guide_part_name(edition: Edition, part: str) -> str:
+    """The job of one part of a facilitator guide (a book): "front", "day-N" or "back"."""
+    return f"facilitator-guide-{edition.id}.{part}.pdf"
+
+
+def reader_front_name() -> str:
+    return "course-reader.front.pdf"
+
+
 def agenda_name(edition: Edition) -> str:
     return f"agenda-{edition.id}.pdf"
 
@@ -139,6 +148,7 @@ class PdfRenderer:
         self.env.filters["css_string"] = css_string
         self.by_path = {lesson.path.resolve(): lesson for lesson in course.lessons}
         self._lessons: dict = {}
+        self._guides: dict = {}
 
     def article_id(self, lesson: Lesson) -> str | None:
         """`lesson-<id>` on a lesson's article, as languages.mark_pdf_html looks for it (unique ids only)."""
@@ -206,12 +216,17 @@ class PdfRenderer:
     def job(self, name: str, template: str, source: str, header: str | None = None, fit: tuple = (0, None, ""),
             **context) -> PdfJob:
         """The PdfJob of one document; `fit`: its page plan, (most pages, tightening stylesheet, advice)."""
-        html = render_template(self.env, template, **self.common(), header=header or self.course.title, **context)
+        return self.job_of_html(name, self.html(template, header, **context), source, fit)
+
+    def html(self, template: str, header: str | None = None, **context) -> str:
+        return render_template(self.env, template, **self.common(), header=header or self.course.title, **context)
+
+    def job_of_html(self, name: str, html: str, source: str, fit: tuple = (0, None, ""), output: bool = True) -> PdfJob:
         # A link whose target is not in this document (a heading of a lesson printed elsewhere) becomes
         # plain text: WeasyPrint would otherwise warn about the missing anchor.
         ids = set(HTML_ID.findall(html))
         html = HTML_HREF.sub(lambda m: m.group(0) if m.group(1) in ids else "", html)
-        return PdfJob(name, html, (self.templates / "pdf").resolve().as_uri() + "/", source, *fit)
+        return PdfJob(name, html, (self.templates / "pdf").resolve().as_uri() + "/", source, *fit, output=output)
 
     def jobs(self, report, only_module: str | None = None) -> list[PdfJob]:
         """Every PDF of the course; with only_module (an id or folder name), that module's handout alone."""
@@ -226,7 +241,7 @@ class PdfRenderer:
                 out.append(self.job(f"{kind}-test.pdf", "pdf/test.html", course.source.name + "/assessment.yaml",
                                     test=course.assessment, kind=kind))
         for edition in course.editions:
-            out.append(self.guide(edition, report))
+            out += self.guide(edition, report)[0]
             out.append(self.job(agenda_name(edition), "pdf/agenda.html", course_yaml, edition=edition,
                                 fit=(1, "agenda-tight.css", "shorten the session titles or the day's sessions")))
             if course.assessment:
@@ -242,8 +257,9 @@ class PdfRenderer:
         return out
 
     def books(self, report) -> list[PdfBook]:
-        """The PDFs put together from other jobs' PDFs: the course reader, from the module handouts."""
-        return [self.reader(report)]
+        """The PDFs put together from other jobs' PDFs: the course reader, from the module handouts; each
+        facilitator guide, from its parts (PdfRenderer.guide)."""
+        return [self.reader(report)] + [self.guide(edition, report)[1] for edition in self.course.editions]
 
     def job_with_back_matter(self, name: str, template: str, source: str, header: str | None = None,
                              **context) -> PdfJob:
@@ -283,14 +299,21 @@ class PdfRenderer:
                        + ": " + m.title) for m in modules)
 
         def front(anchors: list) -> PdfJob:
-            return self.job(reader_name().replace(".pdf", ".front.pdf"), "pdf/reader.html",
+            return self.job(reader_front_name(), "pdf/reader.html",
                             self.course.source.name + "/course.yaml",
                             modules=list(zip(range(1, len(modules) + 1), modules, anchors)),
                             part_link=pdfbook.part_link)
 
         return PdfBook(reader_name(), parts, front)
 
-    def guide(self, edition: Edition, report) -> PdfJob:
+    def guide(self, edition: Edition, report) -> tuple[list[PdfJob], PdfBook]:
+        """A facilitator guide: (its parts' jobs, the book). Its parts are laid out on their own, so that an edit
+        lays out again only the part it touches: one per day (its sessions, with the lessons' facilitator notes)
+        and the back matter (self-study, answer key, glossary, references); the front (cover, contents, agenda,
+        what to print) is laid out once the parts are, its contents giving each entry's part and page. A link to
+        another part (a glossary term, a lesson taught another day) becomes a pdfbook.part_link."""
+        if edition.id in self._guides:
+            return self._guides[edition.id]
         present = frozenset(lesson.key for lesson in edition.lessons)
         lessons = {lesson.key: self.lesson(lesson, "facilitator", present, report) for lesson in edition.lessons}
         plans = {(day.number, i): session_plan(s)
@@ -307,13 +330,53 @@ class PdfRenderer:
                    for m in activity_materials(lesson) + (list(lesson.materials) if "materials" in lesson.english else [])}
         by_day = {day.number: _unique(m for s in day.sessions if s.lesson for m in materials[s.lesson.key])
                   for day in edition.days}
-        header = self.course.title + " · " + i18n.gettext_for(self.course.lang)("Facilitator guide")
-        return self.job_with_back_matter(guide_name(edition), "pdf/guide.html", self.course.source.name + "/course.yaml",
-                                         header, edition=edition, lessons=lessons, plans=plans, modules=modules,
-                                         first_session=first_session, materials=materials, materials_by_day=by_day,
-                                         english_materials=english,
-                                         assessment=self.course.assessment, documents=print_list(self.course, edition),
-                                         attendance_rows=ATTENDANCE_ROWS)
+        _ = i18n.gettext_for(self.course.lang)
+        header = self.course.title + " · " + _("Facilitator guide")
+        source = self.course.source.name + "/course.yaml"
+        context = dict(edition=edition, lessons=lessons, plans=plans, modules=modules, first_session=first_session,
+                       materials=materials, materials_by_day=by_day, english_materials=english,
+                       assessment=self.course.assessment, documents=print_list(self.course, edition),
+                       attendance_rows=ATTENDANCE_ROWS, part_link=pdfbook.part_link)
+        days = [self.html("pdf/guide.html", header, part="day", day=day, page_part=day.title, **context)
+                for day in edition.days]
+        terms, refs = linked_terms_and_refs(self.course, "".join(days) + self.html(
+            "pdf/guide.html", header, part="back", terms=[], refs=[], page_part="", **context))
+        entries = ([("self-study", _("Self-study"))] if edition.self_study else []) + (
+            [("answer-key", _("Pre-test and post-test answer key"))] if self.course.assessment else []) + (
+            [("glossary", _("Glossary"))] if terms else []) + ([("references", _("References"))] if refs else [])
+        back_title = entries[0][1] if entries else ""
+        back = self.html("pdf/guide.html", header, part="back", terms=terms, refs=refs, page_part=back_title,
+                         **context)
+        htmls = [*days, back] if entries else days
+        names = [guide_part_name(edition, f"day-{day.number}") for day in edition.days] + (
+            [guide_part_name(edition, "back")] if entries else [])
+        parts = [self.job_of_html(name, html, source, output=False)
+                 for name, html in zip(names, part_links(htmls))]
+        titles = [day.title for day in edition.days] + ([back_title] if entries else [])
+
+        def front(anchors: list) -> PdfJob:
+            return self.job(guide_part_name(edition, "front"), "pdf/guide.html", source, header, part="front",
+                            days=list(zip(range(1, len(edition.days) + 1), edition.days, anchors)),
+                            back_entries=[(id, title) for id, title in entries if id in anchors[-1]],
+                            back_number=len(edition.days) + 1, back_pages=anchors[-1] if entries else {},
+                            back_title=back_title, **context)
+
+        self._guides[edition.id] = parts, PdfBook(guide_name(edition), tuple(zip(names, titles)), front)
+        return self._guides[edition.id]
+
+
+def part_links(htmls: list[str]) -> list[str]:
+    """The HTML of a book's parts, each link to an id of another part made a pdfbook.part_link (parts from 1)."""
+    where: dict[str, int] = {}
+    for number, html in enumerate(htmls, 1):
+        for id in HTML_ID.findall(html):
+            where.setdefault(id, number)
+    out = []
+    for number, html in enumerate(htmls, 1):
+        own = set(HTML_ID.findall(html))
+        out.append(HTML_HREF.sub(lambda m: m.group(0) if m.group(1) in own or m.group(1) not in where
+                                 else f'href="{pdfbook.part_link(where[m.group(1)], m.group(1))}"', html))
+    return out
 
 
 def evaluation_sides(day, assessment) -> int:
