@@ -309,9 +309,10 @@ class PdfRenderer:
     def guide(self, edition: Edition, report) -> tuple[list[PdfJob], PdfBook]:
         """A facilitator guide: (its parts' jobs, the book). Its parts are laid out on their own, so that an edit
         lays out again only the part it touches: one per day (its sessions, with the lessons' facilitator notes)
-        and the back matter (self-study, answer key, glossary, references); the front (cover, contents, agenda,
-        what to print) is laid out once the parts are, its contents giving each entry's part and page. A link to
-        another part (a glossary term, a lesson taught another day) becomes a pdfbook.part_link."""
+        and one per section of the back matter (self-study, answer key, glossary, references), each with its title
+        beside its page numbers; the front (cover, contents, agenda, what to print) is laid out once the parts are,
+        its contents giving each entry's part and page. A link to another part (a glossary term, a lesson taught
+        another day) becomes a pdfbook.part_link."""
         if edition.id in self._guides:
             return self._guides[edition.id]
         present = frozenset(lesson.key for lesson in edition.lessons)
@@ -337,31 +338,32 @@ class PdfRenderer:
                        materials=materials, materials_by_day=by_day, english_materials=english,
                        assessment=self.course.assessment, documents=print_list(self.course, edition),
                        attendance_rows=ATTENDANCE_ROWS, part_link=pdfbook.part_link)
-        days = [self.html("pdf/guide.html", header, part="day", day=day, page_part=day.title, **context)
-                for day in edition.days]
-        terms, refs = linked_terms_and_refs(self.course, "".join(days) + self.html(
-            "pdf/guide.html", header, part="back", terms=[], refs=[], page_part="", **context))
-        entries = ([("self-study", _("Self-study"))] if edition.self_study else []) + (
-            [("answer-key", _("Pre-test and post-test answer key"))] if self.course.assessment else []) + (
-            [("glossary", _("Glossary"))] if terms else []) + ([("references", _("References"))] if refs else [])
-        back_title = entries[0][1] if entries else ""
-        back = self.html("pdf/guide.html", header, part="back", terms=terms, refs=refs, page_part=back_title,
-                         **context)
-        htmls = [*days, back] if entries else days
-        names = [guide_part_name(edition, f"day-{day.number}") for day in edition.days] + (
-            [guide_part_name(edition, "back")] if entries else [])
-        parts = [self.job_of_html(name, html, source, output=False)
-                 for name, html in zip(names, part_links(htmls))]
-        titles = [day.title for day in edition.days] + ([back_title] if entries else [])
+        html = lambda part, title, **more: self.html("pdf/guide.html", header, part=part, page_part=title,  # noqa: E731
+                                                     **context, **more)
+        parts = [(f"day-{day.number}", day.title, html("day", day.title, day=day)) for day in edition.days]
+        if edition.self_study:
+            parts.append(("self-study", _("Self-study"), html("self-study", _("Self-study"))))
+        if self.course.assessment:
+            title = _("Pre-test and post-test answer key")
+            parts.append(("answer-key", title, html("answer-key", title)))
+        # The glossary and the references list what the parts before them print, as job_with_back_matter's do.
+        terms, refs = linked_terms_and_refs(self.course, "".join(text for _, _, text in parts))
+        if terms:
+            parts.append(("glossary", _("Glossary"), html("glossary", _("Glossary"), terms=terms)))
+        if refs:
+            parts.append(("references", _("References"), html("references", _("References"), refs=refs)))
+        names = [guide_part_name(edition, part) for part, _, _ in parts]
+        jobs = [self.job_of_html(name, text, source, output=False)
+                for name, text in zip(names, part_links([text for _, _, text in parts]))]
+        titles = [title for _, title, _ in parts]
+        back = list(zip(range(len(edition.days) + 1, len(parts) + 1), titles[len(edition.days):]))
 
         def front(anchors: list) -> PdfJob:
             return self.job(guide_part_name(edition, "front"), "pdf/guide.html", source, header, part="front",
-                            days=list(zip(range(1, len(edition.days) + 1), edition.days, anchors)),
-                            back_entries=[(id, title) for id, title in entries if id in anchors[-1]],
-                            back_number=len(edition.days) + 1, back_pages=anchors[-1] if entries else {},
-                            back_title=back_title, **context)
+                            days=list(zip(range(1, len(edition.days) + 1), edition.days, anchors)), back=back,
+                            **context)
 
-        self._guides[edition.id] = parts, PdfBook(guide_name(edition), tuple(zip(names, titles)), front)
+        self._guides[edition.id] = jobs, PdfBook(guide_name(edition), tuple(zip(names, titles)), front)
         return self._guides[edition.id]
 
 
