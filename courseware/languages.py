@@ -226,26 +226,19 @@ def mark_pdf_html(document: str, course: Course, lang: str, report: LanguageRepo
     return segment.break_html(document, lang)
 
 
-def job_sources(course: Course, kind: str, module=None, edition=None) -> list[Path]:
-    if kind == "handout" and module is not None:
-        return [module.path] + [lesson.path for lesson in module.lessons] + sorted(
-            {e.path for e in course.glossary.values()})
-    lessons = edition.lessons if edition is not None else course.lessons
-    return [course.source / "course.yaml"] + [lesson.path for lesson in lessons]
-
-
 def pdf_sources(course: Course) -> dict[str, tuple[list[Path], list[Path]]]:
     """Each PDF job's name (English) -> (the sources of what it prints, the sources of which it prints a title
     only), for its translation notice (pdf_notice_lines). The agenda, the forms and the fronts of the books print
     the sessions' titles and times, not the lessons; each day of a facilitator guide prints that day's lessons
     whole, each section of its back matter what it lists."""
-    from .render_pdf import agenda_name, attendance_name, certificate_name, evaluation_name, guide_part_name, reader_front_name
+    from .render_pdf import (agenda_name, attendance_name, certificate_name, evaluation_name, guide_part_name,
+                             reader_front_name)
     course_yaml = [course.source / "course.yaml"]
     assessment = [course.source / "assessment.yaml"] if course.assessment else []
     glossary = sorted({e.path for e in course.glossary.values()})
-    out = {handout_name(m): (job_sources(course, "handout", module=m), []) for m in course.modules}
+    out = {handout_name(m): ([m.path] + [lesson.path for lesson in m.lessons] + glossary, []) for m in course.modules}
     out.update({f"{kind}-test.pdf": (assessment, []) for kind in ("pre", "post")})
-    out[reader_front_name()] = (course_yaml, [m.path for m in course.modules] + [lesson.path for lesson in course.lessons])
+    out[reader_front_name()] = (course_yaml, [m.path for m in course.modules] + [l.path for l in course.lessons])
     for edition in course.editions:
         titles = [lesson.path for lesson in edition.lessons]
         out[agenda_name(edition)] = out[attendance_name(edition)] = (course_yaml, titles)
@@ -254,16 +247,12 @@ def pdf_sources(course: Course) -> dict[str, tuple[list[Path], list[Path]]]:
         out[guide_part_name(edition, "front")] = (course_yaml, titles)
         for day in edition.days:
             out[guide_part_name(edition, f"day-{day.number}")] = (
-                course_yaml + _unique_paths(s.lesson.path for s in day.sessions if s.lesson), [])
+                course_yaml + list(dict.fromkeys(s.lesson.path for s in day.sessions if s.lesson)), [])
         out[guide_part_name(edition, "self-study")] = ([], [lesson.path for lesson in edition.self_study])
         out[guide_part_name(edition, "answer-key")] = (assessment, [])
         out[guide_part_name(edition, "glossary")] = (glossary, [])
         out[guide_part_name(edition, "references")] = ([], [])  # English data, shown as it is
     return out
-
-
-def _unique_paths(paths) -> list[Path]:
-    return list(dict.fromkeys(paths))
 
 
 def localize_jobs(jobs, course: Course, lang: str, report: LanguageReport) -> list:
