@@ -229,10 +229,10 @@ def mark_pdf_html(document: str, course: Course, lang: str, report: LanguageRepo
 def pdf_sources(course: Course) -> dict[str, tuple[list[Path], list[Path]]]:
     """Each PDF job's name (English) -> (the sources of what it prints, the sources of which it prints a title
     only), for its translation notice (pdf_notice_lines). The agenda, the forms and the fronts of the books print
-    the sessions' titles and times, not the lessons; each day of a facilitator guide prints that day's lessons
-    whole, each section of its back matter what it lists."""
+    the sessions' titles and times, not the lessons, and so does each day's part of a facilitator guide; each session's
+    part prints its lesson whole, each section of the back matter what it lists."""
     from .render_pdf import (agenda_name, attendance_name, certificate_name, evaluation_name, guide_part_name,
-                             reader_front_name)
+                             reader_front_name, session_part)
     course_yaml = [course.source / "course.yaml"]
     assessment = [course.source / "assessment.yaml"] if course.assessment else []
     glossary = sorted({e.path for e in course.glossary.values()})
@@ -247,7 +247,10 @@ def pdf_sources(course: Course) -> dict[str, tuple[list[Path], list[Path]]]:
         out[guide_part_name(edition, "front")] = (course_yaml, titles)
         for day in edition.days:
             out[guide_part_name(edition, f"day-{day.number}")] = (
-                course_yaml + list(dict.fromkeys(s.lesson.path for s in day.sessions if s.lesson)), [])
+                course_yaml, [s.lesson.path for s in day.sessions if s.lesson])
+            for i, s in enumerate(day.sessions):
+                if s.lesson:
+                    out[guide_part_name(edition, session_part(day, i))] = (course_yaml + [s.lesson.path], [])
         out[guide_part_name(edition, "self-study")] = ([], [lesson.path for lesson in edition.self_study])
         out[guide_part_name(edition, "answer-key")] = (assessment, [])
         out[guide_part_name(edition, "glossary")] = (glossary, [])

@@ -85,6 +85,11 @@ def guide_part_name(edition: Edition, part: str) -> str:
     return f"facilitator-guide-{edition.id}.{part}.pdf"
 
 
+def session_part(day, index: int) -> str:
+    """The part of a facilitator guide (guide_part_name) that holds the session `index` of a day."""
+    return f"day-{day.number}-session-{index}"
+
+
 def reader_front_name() -> str:
     return "course-reader.front.pdf"
 
@@ -308,9 +313,9 @@ class PdfRenderer:
 
     def guide(self, edition: Edition, report) -> tuple[list[PdfJob], PdfBook]:
         """A facilitator guide: (its parts' jobs, the book). Its parts are laid out on their own, so that an edit
-        lays out again only the part it touches: one per day (its sessions, with the lessons' facilitator notes)
-        and one per section of the back matter (self-study, answer key, glossary, references), each with its title
-        beside its page numbers; the front (cover, contents, agenda, what to print) is laid out once the parts are,
+        lays out again only the part it touches: one per day (its agenda and materials), one per session (its
+        lesson with the facilitator notes) and one per section of the back matter (self-study, answer key,
+        glossary, references), each with its title beside its page numbers; the front (cover, contents, agenda, what to print) is laid out once the parts are,
         its contents giving each entry's part and page. A link to another part (a glossary term, a lesson taught
         another day) becomes a pdfbook.part_link."""
         if edition.id in self._guides:
@@ -340,7 +345,16 @@ class PdfRenderer:
                        attendance_rows=ATTENDANCE_ROWS, part_link=pdfbook.part_link)
         html = lambda part, title, **more: self.html("pdf/guide.html", header, part=part, page_part=title,  # noqa: E731
                                                      **context, **more)
-        parts = [(f"day-{day.number}", day.title, html("day", day.title, day=day)) for day in edition.days]
+        parts, days = [], []
+        for day in edition.days:
+            parts.append((f"day-{day.number}", day.title, html("day", day.title, day=day)))
+            days.append((len(parts), day, []))
+            for i, s in enumerate(day.sessions):
+                if s.lesson:
+                    title = day.title + " · " + self.env.filters["hhmm"](s.start)
+                    parts.append((session_part(day, i), title, html("session", title, day=day, index=i)))
+                    days[-1][2].append((len(parts), s))
+        first_back = len(parts)
         if edition.self_study:
             parts.append(("self-study", _("Self-study"), html("self-study", _("Self-study"))))
         if self.course.assessment:
@@ -356,12 +370,11 @@ class PdfRenderer:
         jobs = [self.job_of_html(name, text, source, output=False)
                 for name, text in zip(names, part_links([text for _, _, text in parts]))]
         titles = [title for _, title, _ in parts]
-        back = list(zip(range(len(edition.days) + 1, len(parts) + 1), titles[len(edition.days):]))
+        back = list(zip(range(first_back + 1, len(parts) + 1), titles[first_back:]))
 
-        def front(anchors: list) -> PdfJob:
+        def front(anchors: list) -> PdfJob:  # each part starts at its page 1: the anchors are not needed
             return self.job(guide_part_name(edition, "front"), "pdf/guide.html", source, header, part="front",
-                            days=list(zip(range(1, len(edition.days) + 1), edition.days, anchors)), back=back,
-                            **context)
+                            days=days, back=back, **context)
 
         self._guides[edition.id] = jobs, PdfBook(guide_name(edition), tuple(zip(names, titles)), front)
         return self._guides[edition.id]

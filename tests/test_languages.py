@@ -641,8 +641,8 @@ def test_translation_notice_shows_its_first_note_and_opens_to_the_others(built, 
 
 
 def test_a_stale_lesson_body_is_noted_where_it_is_printed_not_on_the_forms(tmp_path):
-    """An English lesson edited after its translation: the guide's day that prints the lesson says it is out of
-    date; the agenda and the forms, which print only its title, say nothing of it (the title is the translator's
+    """An English lesson edited after its translation: the guide's session that prints the lesson says it is out
+    of date; the agenda, the forms and the guide's day, which print only its title, say nothing of it (the title is the translator's
     still), so an English edit does not lay them out again in every language."""
     from courseware.load import load_course
     from courseware.pdf_stage import pdf_documents
@@ -658,9 +658,9 @@ def test_a_stale_lesson_body_is_noted_where_it_is_printed_not_on_the_forms(tmp_p
     jobs, _ = pdf_documents(versions, ROOT / "templates", report)
     html = {job.name: job.html.replace(ZWSP, "") for job in jobs}
     for lang in LANGS:
-        assert STALE[lang] in html[f"facilitator-guide-short.day-1.{lang}.pdf"], lang
+        assert STALE[lang] in html[f"facilitator-guide-short.day-1-session-1.{lang}.pdf"], lang
         assert STALE[lang] in html[f"handout-01-mod.{lang}.pdf"], lang
-        for name in ("agenda-short", "attendance-short", "daily-evaluation-short"):
+        for name in ("agenda-short", "attendance-short", "daily-evaluation-short", "facilitator-guide-short.day-1"):
             if f"{name}.{lang}.pdf" in html:
                 assert STALE[lang] not in html[f"{name}.{lang}.pdf"], (name, lang)
                 assert DRAFT[lang] in html[f"{name}.{lang}.pdf"], (name, lang)  # the titles are drafts

@@ -305,7 +305,9 @@ def test_a_one_module_build_lays_out_only_that_handout(make_course):
     assert reader.name == "course-reader.pdf"
     assert [name for name, _ in reader.parts] == ["handout-01-mod.pdf", "handout-02-two.pdf"]
     assert guide.name == "facilitator-guide-short.pdf"
-    assert [name for name, _ in guide.parts] == ["facilitator-guide-short.day-1.pdf"]  # one day, no back matter
+    assert [name for name, _ in guide.parts] == [  # one day and its two sessions, no back matter
+        "facilitator-guide-short.day-1.pdf", "facilitator-guide-short.day-1-session-0.pdf",
+        "facilitator-guide-short.day-1-session-1.pdf"]
 
 
 def test_back_matter_lists_the_terms_and_sources_the_document_prints(make_course):
@@ -327,11 +329,12 @@ def test_back_matter_lists_the_terms_and_sources_the_document_prints(make_course
     report = Report(root)
     jobs = {j.name: j.html for j in PdfRenderer(load_course(root, report), ROOT / "templates").jobs(report)}
     assert not report.errors
-    handout, day, back = (jobs[name] for name in ("handout-01-mod.pdf", "facilitator-guide-short.day-1.pdf",
-                                                     "facilitator-guide-short.back.pdf"))
-    assert 'id="term-mou"' in back and 'id="ref-charter"' in back
-    # The guide's day links to its back matter, another part of the book (pdfbook.part_link).
-    assert 'href="part:2#term-mou"' in day and 'href="part:2#ref-charter"' in day
+    handout, session, glossary, references = (jobs[f"{name}.pdf"] for name in (
+        "handout-01-mod", "facilitator-guide-short.day-1-session-0", "facilitator-guide-short.glossary",
+        "facilitator-guide-short.references"))
+    assert 'id="term-mou"' in glossary and 'id="ref-charter"' in references
+    # The guide's session links to its back matter, other parts of the book (pdfbook.part_link).
+    assert 'href="part:3#term-mou"' in session and 'href="part:4#ref-charter"' in session
     assert "MOU" not in handout and 'id="ref-charter"' not in handout
     assert 'id="term-aichr"' in handout and 'href="#term-aichr"' in handout
-    assert 'id="term-acmw"' not in handout + day + back  # in the glossary, used nowhere
+    assert 'id="term-acmw"' not in handout + glossary  # in the glossary, used nowhere
