@@ -315,8 +315,8 @@ class PdfRenderer:
         """A facilitator guide: (its parts' jobs, the book). Its parts are laid out on their own, so that an edit
         lays out again only the part it touches: one per day (its agenda and materials), one per session (its
         lesson with the facilitator notes) and one per section of the back matter (self-study, answer key,
-        glossary, references), each with its title beside its page numbers; the front (cover, contents, agenda, what to print) is laid out once the parts are,
-        its contents giving each entry's part and page. A link to another part (a glossary term, a lesson taught
+        glossary, references), each with its title beside its page numbers; the front (cover, contents, agenda,
+        what to print) is laid out once the parts are, its contents giving each entry's part and page. A link to another part (a glossary term, a lesson taught
         another day) becomes a pdfbook.part_link."""
         if edition.id in self._guides:
             return self._guides[edition.id]
