@@ -316,8 +316,8 @@ class PdfRenderer:
         lays out again only the part it touches: one per day (its agenda and materials), one per session (its
         lesson with the facilitator notes) and one per section of the back matter (self-study, answer key,
         glossary, references), each with its title beside its page numbers; the front (cover, contents, agenda,
-        what to print) is laid out once the parts are, its contents giving each entry's part and page. A link to another part (a glossary term, a lesson taught
-        another day) becomes a pdfbook.part_link."""
+        what to print) is laid out once the parts are, its contents giving each entry's part and page. A link to
+        another part (a glossary term, a lesson taught another day) becomes a pdfbook.part_link."""
         if edition.id in self._guides:
             return self._guides[edition.id]
         present = frozenset(lesson.key for lesson in edition.lessons)
