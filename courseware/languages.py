@@ -154,27 +154,33 @@ FIRST_H1_END = re.compile(r"</h1>")
 NOTICE_PLACE = re.compile(r'<body\b[^>]*\bdata-translation-notice="([a-z]+)"')
 
 
-def pdf_notice_lines(course: Course, lang: str, report: LanguageReport, sources: list[Path]) -> list[tuple[str, str]]:
-    """(kind, text) of what a reader must be told about a PDF's translation: drafts, stale parts, parts in English."""
+def pdf_notice_lines(course: Course, lang: str, report: LanguageReport, sources: list[Path],
+                     titles: list[Path] = ()) -> list[tuple[str, str]]:
+    """(kind, text) of what a reader must be told about a PDF's translation: drafts, stale parts, parts in English.
+
+    `titles`: the sources of which the PDF prints a title only (a form's session titles): a title in English or
+    a draft one is said, but not that the English file changed since it was translated: the printed title is
+    the translator's still, and a change to a lesson's body does not make the agenda or a form wrong."""
     if lang == SOURCE:
         return []
     _ = i18n.gettext_for(lang)
     records = [r for r in (report.of(p) for p in sources) if r is not None]
+    named = [r for r in (report.of(p) for p in titles) if r is not None]
     lines = []
-    if any(r.state == "missing" for r in records):
+    if any(r.state == "missing" for r in records + named):
         lines.append(("partial", _("Parts of this page are shown in English because they have not been "
                                    "translated yet.")))
     if any(r.state == "stale" for r in records):
         lines.append(("stale", _("This translation is out of date: the English page has changed since it was "
                                  "translated.")))
-    if any(r.used and r.status == "draft" for r in records):
+    if any(r.used and r.status == "draft" for r in records + named):
         lines.append(("draft", _("Draft translation: machine-drafted and not yet reviewed by a native speaker.")))
     return lines
 
 
-def pdf_notice(course: Course, lang: str, report: LanguageReport, sources: list[Path]) -> str:
+def pdf_notice(course: Course, lang: str, report: LanguageReport, sources: list[Path], titles: list[Path] = ()) -> str:
     """A short note printed under the first heading: drafts, stale parts, parts in English."""
-    lines = pdf_notice_lines(course, lang, report, sources)
+    lines = pdf_notice_lines(course, lang, report, sources, titles)
     if not lines:
         return ""
     items = "".join(f'<li class="translation-{kind}">{escape(text)}</li>' for kind, text in lines)
@@ -183,7 +189,8 @@ def pdf_notice(course: Course, lang: str, report: LanguageReport, sources: list[
             f'</ul></aside>')
 
 
-def place_pdf_notice(document: str, course: Course, lang: str, report: LanguageReport, sources: list[Path]) -> str:
+def place_pdf_notice(document: str, course: Course, lang: str, report: LanguageReport, sources: list[Path],
+                     titles: list[Path] = ()) -> str:
     """Put the translation notice where the document asks for it, with `data-translation-notice` on its <body>:
     "footer" a small line at the foot of every page (forms, the agenda: print.css places .translation-footer),
     "none" nowhere (the certificate a participant takes home), by default a note under the first heading."""
@@ -192,13 +199,13 @@ def place_pdf_notice(document: str, course: Course, lang: str, report: LanguageR
     if place == "none":
         return document
     if place == "footer":
-        lines = pdf_notice_lines(course, lang, report, sources)
+        lines = pdf_notice_lines(course, lang, report, sources, titles)
         if not lines:
             return document
         text = " · ".join(escape(text) for _, text in lines)
         body = BODY_OPEN.search(document)
         return document[:body.end()] + f'<p class="translation-footer">{text}</p>' + document[body.end():]
-    notice = pdf_notice(course, lang, report, sources)
+    notice = pdf_notice(course, lang, report, sources, titles)
     if notice:
         m = FIRST_H1_END.search(document) or BODY_OPEN.search(document)
         if m:
@@ -206,46 +213,57 @@ def place_pdf_notice(document: str, course: Course, lang: str, report: LanguageR
     return document
 
 
-def mark_pdf_html(document: str, course: Course, lang: str, report: LanguageReport, sources: list[Path]) -> str:
+def mark_pdf_html(document: str, course: Course, lang: str, report: LanguageReport, sources: list[Path],
+                  titles: list[Path] = ()) -> str:
     """Add the translation notice and the script styles, and insert line-break opportunities."""
     if lang == SOURCE:
         return document
     if lang in COMPLEX_SCRIPTS and "</head>" in document:
         document = document.replace("</head>", PRINT_SCRIPT_CSS + "</head>", 1)
-    document = place_pdf_notice(document, course, lang, report, sources)
+    document = place_pdf_notice(document, course, lang, report, sources, titles)
     # English fallbacks are marked part by part by the templates (en(), render_pdf: the lesson body).
     from . import segment  # ICU: only for a build that makes PDFs, not for `check`
     return segment.break_html(document, lang)
 
 
-def job_sources(course: Course, kind: str, module=None, edition=None) -> list[Path]:
-    if kind == "handout" and module is not None:
-        return [module.path] + [lesson.path for lesson in module.lessons] + sorted(
-            {e.path for e in course.glossary.values()})
-    lessons = edition.lessons if edition is not None else course.lessons
-    return [course.source / "course.yaml"] + [lesson.path for lesson in lessons]
+def pdf_sources(course: Course) -> dict[str, tuple[list[Path], list[Path]]]:
+    """Each PDF job's name (English) -> (the sources of what it prints, the sources of which it prints a title
+    only), for its translation notice (pdf_notice_lines). The agenda, the forms and the fronts of the books print
+    the sessions' titles and times, not the lessons, and so does each day's part of a facilitator guide; each session's
+    part prints its lesson whole, each section of the back matter what it lists."""
+    from .render_pdf import (agenda_name, attendance_name, certificate_name, evaluation_name, guide_part_name,
+                             reader_front_name, session_part)
+    course_yaml = [course.source / "course.yaml"]
+    assessment = [course.source / "assessment.yaml"] if course.assessment else []
+    glossary = sorted({e.path for e in course.glossary.values()})
+    out = {handout_name(m): ([m.path] + [lesson.path for lesson in m.lessons] + glossary, []) for m in course.modules}
+    out.update({f"{kind}-test.pdf": (assessment, []) for kind in ("pre", "post")})
+    out[reader_front_name()] = (course_yaml, [m.path for m in course.modules] + [l.path for l in course.lessons])
+    for edition in course.editions:
+        titles = [lesson.path for lesson in edition.lessons]
+        out[agenda_name(edition)] = out[attendance_name(edition)] = (course_yaml, titles)
+        out[evaluation_name(edition)] = (course_yaml + assessment, titles)
+        out[certificate_name(edition)] = (course_yaml, [])
+        out[guide_part_name(edition, "front")] = (course_yaml, titles)
+        for day in edition.days:
+            out[guide_part_name(edition, f"day-{day.number}")] = (
+                course_yaml, [s.lesson.path for s in day.sessions if s.lesson])
+            for i, s in enumerate(day.sessions):
+                if s.lesson:
+                    out[guide_part_name(edition, session_part(day, i))] = (course_yaml + [s.lesson.path], [])
+        out[guide_part_name(edition, "self-study")] = ([], [lesson.path for lesson in edition.self_study])
+        out[guide_part_name(edition, "answer-key")] = (assessment, [])
+        out[guide_part_name(edition, "glossary")] = (glossary, [])
+        out[guide_part_name(edition, "references")] = ([], [])  # English data, shown as it is
+    return out
 
 
 def localize_jobs(jobs, course: Course, lang: str, report: LanguageReport) -> list:
     """Rename each PDF job for its language and mark its HTML (notices, lang, break opportunities)."""
+    sources = pdf_sources(course) if lang != SOURCE else {}
     out = []
-    modules = {handout_name(m): m for m in course.modules}
-    from .render_pdf import agenda_name, attendance_name, evaluation_name, guide_name
-    editions = {name(e): e for e in course.editions  # documents that show course.yaml and the edition's lessons
-                for name in (guide_name, agenda_name, evaluation_name, attendance_name)}
-    assessment = [course.source / "assessment.yaml"] if course.assessment else []
-    forms = {name(e): e for e in course.editions for name in (guide_name, evaluation_name)}  # they print the test
     for job in jobs:
-        if job.name in modules:
-            sources = job_sources(course, "handout", module=modules[job.name])
-        elif job.name in editions:
-            sources = job_sources(course, "guide", edition=editions[job.name]) + (
-                assessment if job.name in forms else [])
-        elif job.name in ("pre-test.pdf", "post-test.pdf"):
-            sources = assessment
-        else:
-            sources = [lesson.path for lesson in course.lessons]
-        html = mark_pdf_html(job.html, course, lang, report, sources) if lang != SOURCE else job.html
+        html = mark_pdf_html(job.html, course, lang, report, *sources[job.name]) if lang != SOURCE else job.html
         out.append(dataclasses.replace(job, name=pdf_name(job.name, lang), html=html))
     return out
 

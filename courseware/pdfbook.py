@@ -12,8 +12,9 @@ part's named destinations (`anchors`). `assemble` joins the PDFs with pikepdf an
 - each part's font subsets as they are (a page keeps the resources it was drawn with);
 - bookmarks: the front's, then one per part (its title) holding the part's own;
 - links: named destinations are made explicit (page and position), since names repeat from part to part
-  (every handout has a `glossary`); a link of the front to `part:N#anchor` (N counted from 1) goes to that
-  anchor of part N, `part:N` to its first page.
+  (every handout has a `glossary`); a link of the front or of a part to `part:N#anchor` (N counted from 1)
+  goes to that anchor of part N, `part:N` to its first page (a facilitator guide's day links to its glossary,
+  in the back matter).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ PART_LINK = re.compile(r"^part:(\d+)(?:#(.*))?$")
 
 
 def part_link(number: int, anchor: str | None = None) -> str:
-    """The href, in a book's front, of an anchor of its part `number` (from 1), or of the part's first page."""
+    """The href, in a book's front or parts, of an anchor of its part `number` (from 1), or of the part's first page."""
     return f"part:{number}" + (f"#{anchor}" if anchor else "")
 
 
@@ -123,7 +124,7 @@ def assemble(front: bytes, parts: list[tuple[str, bytes]]) -> bytes:
             item.children.extend(_outline_items(own.root, page_of))
             outline.append(item)
     book.Root.StructTreeRoot.ParentTreeNextKey = next_key
-    _front_links(book, starts, part_dests)
+    _part_links(book, starts, part_dests)
     with book.open_outline() as own:
         own.root.extend(outline)
     out = io.BytesIO()
@@ -132,10 +133,9 @@ def assemble(front: bytes, parts: list[tuple[str, bytes]]) -> bytes:
     return out.getvalue()
 
 
-def _front_links(book: pikepdf.Pdf, starts: list[int], part_dests: list[dict]) -> None:
-    """Turn the front's `part:N#anchor` links (URI actions as WeasyPrint writes them) into links to the page."""
-    front_pages = starts[0] if starts else len(book.pages)
-    for page in book.pages[:front_pages]:
+def _part_links(book: pikepdf.Pdf, starts: list[int], part_dests: list[dict]) -> None:
+    """Turn the `part:N#anchor` links (URI actions as WeasyPrint writes them) into links to the page."""
+    for page in book.pages:
         for annot in page.obj.get("/Annots", []):
             action = annot.get("/A")
             m = PART_LINK.match(str(action.URI)) if action is not None and action.get("/S") == Name.URI else None

@@ -80,6 +80,20 @@ def guide_name(edition: Edition) -> str:
     return f"facilitator-guide-{edition.id}.pdf"
 
 
+def guide_part_name(edition: Edition, part: str) -> str:
+    """The job of one part of a facilitator guide (a book): "front", "day-N" or "back"."""
+    return f"facilitator-guide-{edition.id}.{part}.pdf"
+
+
+def session_part(day, index: int) -> str:
+    """The part of a facilitator guide (guide_part_name) that holds the session `index` of a day."""
+    return f"day-{day.number}-session-{index}"
+
+
+def reader_front_name() -> str:
+    return "course-reader.front.pdf"
+
+
 def agenda_name(edition: Edition) -> str:
     return f"agenda-{edition.id}.pdf"
 
@@ -139,6 +153,7 @@ class PdfRenderer:
         self.env.filters["css_string"] = css_string
         self.by_path = {lesson.path.resolve(): lesson for lesson in course.lessons}
         self._lessons: dict = {}
+        self._guides: dict = {}
 
     def article_id(self, lesson: Lesson) -> str | None:
         """`lesson-<id>` on a lesson's article, as languages.mark_pdf_html looks for it (unique ids only)."""
@@ -206,12 +221,17 @@ class PdfRenderer:
     def job(self, name: str, template: str, source: str, header: str | None = None, fit: tuple = (0, None, ""),
             **context) -> PdfJob:
         """The PdfJob of one document; `fit`: its page plan, (most pages, tightening stylesheet, advice)."""
-        html = render_template(self.env, template, **self.common(), header=header or self.course.title, **context)
+        return self.job_of_html(name, self.html(template, header, **context), source, fit)
+
+    def html(self, template: str, header: str | None = None, **context) -> str:
+        return render_template(self.env, template, **self.common(), header=header or self.course.title, **context)
+
+    def job_of_html(self, name: str, html: str, source: str, fit: tuple = (0, None, ""), output: bool = True) -> PdfJob:
         # A link whose target is not in this document (a heading of a lesson printed elsewhere) becomes
         # plain text: WeasyPrint would otherwise warn about the missing anchor.
         ids = set(HTML_ID.findall(html))
         html = HTML_HREF.sub(lambda m: m.group(0) if m.group(1) in ids else "", html)
-        return PdfJob(name, html, (self.templates / "pdf").resolve().as_uri() + "/", source, *fit)
+        return PdfJob(name, html, (self.templates / "pdf").resolve().as_uri() + "/", source, *fit, output=output)
 
     def jobs(self, report, only_module: str | None = None) -> list[PdfJob]:
         """Every PDF of the course; with only_module (an id or folder name), that module's handout alone."""
@@ -226,7 +246,7 @@ class PdfRenderer:
                 out.append(self.job(f"{kind}-test.pdf", "pdf/test.html", course.source.name + "/assessment.yaml",
                                     test=course.assessment, kind=kind))
         for edition in course.editions:
-            out.append(self.guide(edition, report))
+            out += self.guide(edition, report)[0]
             out.append(self.job(agenda_name(edition), "pdf/agenda.html", course_yaml, edition=edition,
                                 fit=(1, "agenda-tight.css", "shorten the session titles or the day's sessions")))
             if course.assessment:
@@ -242,8 +262,9 @@ class PdfRenderer:
         return out
 
     def books(self, report) -> list[PdfBook]:
-        """The PDFs put together from other jobs' PDFs: the course reader, from the module handouts."""
-        return [self.reader(report)]
+        """The PDFs put together from other jobs' PDFs: the course reader, from the module handouts; each
+        facilitator guide, from its parts (PdfRenderer.guide)."""
+        return [self.reader(report)] + [self.guide(edition, report)[1] for edition in self.course.editions]
 
     def job_with_back_matter(self, name: str, template: str, source: str, header: str | None = None,
                              **context) -> PdfJob:
@@ -283,14 +304,22 @@ class PdfRenderer:
                        + ": " + m.title) for m in modules)
 
         def front(anchors: list) -> PdfJob:
-            return self.job(reader_name().replace(".pdf", ".front.pdf"), "pdf/reader.html",
+            return self.job(reader_front_name(), "pdf/reader.html",
                             self.course.source.name + "/course.yaml",
                             modules=list(zip(range(1, len(modules) + 1), modules, anchors)),
                             part_link=pdfbook.part_link)
 
         return PdfBook(reader_name(), parts, front)
 
-    def guide(self, edition: Edition, report) -> PdfJob:
+    def guide(self, edition: Edition, report) -> tuple[list[PdfJob], PdfBook]:
+        """A facilitator guide: (its parts' jobs, the book). Its parts are laid out on their own, so that an edit
+        lays out again only the part it touches: one per day (its agenda and materials), one per session (its
+        lesson with the facilitator notes) and one per section of the back matter (self-study, answer key,
+        glossary, references), each with its title beside its page numbers; the front (cover, contents, agenda,
+        what to print) is laid out once the parts are, its contents giving each entry's part and page. A link to
+        another part (a glossary term, a lesson taught another day) becomes a pdfbook.part_link."""
+        if edition.id in self._guides:
+            return self._guides[edition.id]
         present = frozenset(lesson.key for lesson in edition.lessons)
         lessons = {lesson.key: self.lesson(lesson, "facilitator", present, report) for lesson in edition.lessons}
         plans = {(day.number, i): session_plan(s)
@@ -307,13 +336,62 @@ class PdfRenderer:
                    for m in activity_materials(lesson) + (list(lesson.materials) if "materials" in lesson.english else [])}
         by_day = {day.number: _unique(m for s in day.sessions if s.lesson for m in materials[s.lesson.key])
                   for day in edition.days}
-        header = self.course.title + " · " + i18n.gettext_for(self.course.lang)("Facilitator guide")
-        return self.job_with_back_matter(guide_name(edition), "pdf/guide.html", self.course.source.name + "/course.yaml",
-                                         header, edition=edition, lessons=lessons, plans=plans, modules=modules,
-                                         first_session=first_session, materials=materials, materials_by_day=by_day,
-                                         english_materials=english,
-                                         assessment=self.course.assessment, documents=print_list(self.course, edition),
-                                         attendance_rows=ATTENDANCE_ROWS)
+        _ = i18n.gettext_for(self.course.lang)
+        header = self.course.title + " · " + _("Facilitator guide")
+        source = self.course.source.name + "/course.yaml"
+        context = dict(edition=edition, lessons=lessons, plans=plans, modules=modules, first_session=first_session,
+                       materials=materials, materials_by_day=by_day, english_materials=english,
+                       assessment=self.course.assessment, documents=print_list(self.course, edition),
+                       attendance_rows=ATTENDANCE_ROWS, part_link=pdfbook.part_link)
+        html = lambda part, title, **more: self.html("pdf/guide.html", header, part=part, page_part=title,  # noqa: E731
+                                                     **context, **more)
+        parts, days = [], []
+        for day in edition.days:
+            parts.append((f"day-{day.number}", day.title, html("day", day.title, day=day)))
+            days.append((len(parts), day, []))
+            for i, s in enumerate(day.sessions):
+                if s.lesson:
+                    title = day.title + " · " + self.env.filters["hhmm"](s.start)
+                    parts.append((session_part(day, i), title, html("session", title, day=day, index=i)))
+                    days[-1][2].append((len(parts), s))
+        first_back = len(parts)
+        if edition.self_study:
+            parts.append(("self-study", _("Self-study"), html("self-study", _("Self-study"))))
+        if self.course.assessment:
+            title = _("Pre-test and post-test answer key")
+            parts.append(("answer-key", title, html("answer-key", title)))
+        # The glossary and the references list what the parts before them print, as job_with_back_matter's do.
+        terms, refs = linked_terms_and_refs(self.course, "".join(text for _, _, text in parts))
+        if terms:
+            parts.append(("glossary", _("Glossary"), html("glossary", _("Glossary"), terms=terms)))
+        if refs:
+            parts.append(("references", _("References"), html("references", _("References"), refs=refs)))
+        names = [guide_part_name(edition, part) for part, _, _ in parts]
+        jobs = [self.job_of_html(name, text, source, output=False)
+                for name, text in zip(names, part_links([text for _, _, text in parts]))]
+        titles = [title for _, title, _ in parts]
+        back = list(zip(range(first_back + 1, len(parts) + 1), titles[first_back:]))
+
+        def front(anchors: list) -> PdfJob:  # each part starts at its page 1: the anchors are not needed
+            return self.job(guide_part_name(edition, "front"), "pdf/guide.html", source, header, part="front",
+                            days=days, back=back, **context)
+
+        self._guides[edition.id] = jobs, PdfBook(guide_name(edition), tuple(zip(names, titles)), front)
+        return self._guides[edition.id]
+
+
+def part_links(htmls: list[str]) -> list[str]:
+    """The HTML of a book's parts, each link to an id of another part made a pdfbook.part_link (parts from 1)."""
+    where: dict[str, int] = {}
+    for number, html in enumerate(htmls, 1):
+        for id in HTML_ID.findall(html):
+            where.setdefault(id, number)
+    out = []
+    for number, html in enumerate(htmls, 1):
+        own = set(HTML_ID.findall(html))
+        out.append(HTML_HREF.sub(lambda m: m.group(0) if m.group(1) in own or m.group(1) not in where
+                                 else f'href="{pdfbook.part_link(where[m.group(1)], m.group(1))}"', html))
+    return out
 
 
 def evaluation_sides(day, assessment) -> int:

@@ -112,16 +112,19 @@ def test_one_lesson_edit_renders_only_that_lesson_and_its_pdfs(project, tmp_path
     stats = second.stats
     assert stats.documents_rendered == [str(lesson)], "only the edited lesson's Markdown is rendered again"
     # Exactly the PDFs that hold the lesson (their text has its activity) are laid out again; the course reader
-    # holds it too, but is put together from the handouts: only its front (cover and contents) could be laid
-    # out again, if a page number in its contents had changed (the edit changes none).
-    front = "course-reader.front.pdf"
-    assert front in first.stats.pdfs_laid_out
-    holding = {name for name in first.stats.pdfs_laid_out
-               if name != front and "Put the cards in order" in pdf_text(first.files, name)}
+    # holds it too, but is put together from the handouts, and the facilitator guide from its parts, of which
+    # only the session that teaches the lesson is laid out again: their fronts (cover and contents) could be laid
+    # out again only if a page number in their contents had changed (the edit changes none).
+    documents = {name for name in first.stats.pdfs_laid_out if any(path.endswith("/" + name) for path in first.files)}
+    parts = set(first.stats.pdfs_laid_out) - documents
+    assert {"course-reader.front.pdf", "facilitator-guide-one-day.front.pdf"} <= parts
+    holding = {name for name in documents if "Put the cards in order" in pdf_text(first.files, name)}
     assert holding and any(name.startswith("handout") for name in holding)
+    holding.add("facilitator-guide-one-day.day-1-session-1.pdf")  # the guide's part of the session
     assert set(stats.pdfs_laid_out) == holding
     assert set(stats.pdfs_reused) == set(first.stats.pdfs_laid_out) - holding
-    assert "Compare with another group and discuss." in pdf_text(second.files, "course-reader.pdf")
+    for book in ("course-reader.pdf", "facilitator-guide-one-day.pdf"):
+        assert "Compare with another group and discuss." in pdf_text(second.files, book)
     pages = lesson_outputs(second.files, "first-steps")
     assert pages and pages <= set(stats.changed)
     assert not lesson_outputs(stats.changed, "second-steps"), "other lessons' pages are unchanged"

@@ -638,3 +638,29 @@ def test_translation_notice_shows_its_first_note_and_opens_to_the_others(built, 
     page = open_page(out / "html" / lang / "mod/one.html", width=360)
     notice = page.locator("main aside.translation-notice")
     assert notice.locator("details").count() == 0 and notice.get_by_text(DRAFT[lang]).is_visible()
+
+
+def test_a_stale_lesson_body_is_noted_where_it_is_printed_not_on_the_forms(tmp_path):
+    """An English lesson edited after its translation: the guide's session that prints the lesson says it is out
+    of date; the agenda, the forms and the guide's day, which print only its title, say nothing of it (the title is the translator's
+    still), so an English edit does not lay them out again in every language."""
+    from courseware.load import load_course
+    from courseware.pdf_stage import pdf_documents
+    from courseware.problems import Report
+    files = multilingual_course()
+    files["modules/01-mod/01-one.md"] += "\nA sentence added in English after the translations.\n"
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    report = Report(tmp_path)
+    from courseware.languages import translate_all
+    versions = translate_all(load_course(tmp_path, report), report)
+    jobs, _ = pdf_documents(versions, ROOT / "templates", report)
+    html = {job.name: job.html.replace(ZWSP, "") for job in jobs}
+    for lang in LANGS:
+        assert STALE[lang] in html[f"facilitator-guide-short.day-1-session-1.{lang}.pdf"], lang
+        assert STALE[lang] in html[f"handout-01-mod.{lang}.pdf"], lang
+        for name in ("agenda-short", "attendance-short", "daily-evaluation-short", "facilitator-guide-short.day-1"):
+            if f"{name}.{lang}.pdf" in html:
+                assert STALE[lang] not in html[f"{name}.{lang}.pdf"], (name, lang)
+                assert DRAFT[lang] in html[f"{name}.{lang}.pdf"], (name, lang)  # the titles are drafts

@@ -299,11 +299,15 @@ def test_a_one_module_build_lays_out_only_that_handout(make_course):
     names = lambda only: sorted(j.name for j in renderer.jobs(Report(root), only))
     assert names("two") == ["handout-02-two.pdf"]
     whole = names(None)
-    assert {"handout-01-mod.pdf", "handout-02-two.pdf", "facilitator-guide-short.pdf",
+    assert {"handout-01-mod.pdf", "handout-02-two.pdf", "facilitator-guide-short.day-1.pdf",
             "agenda-short.pdf", "attendance-short.pdf", "certificate-short.pdf"} <= set(whole)
-    [reader] = renderer.books(Report(root))  # put together from the handouts: no layout of its own pages
+    reader, guide = renderer.books(Report(root))  # put together from other jobs' PDFs
     assert reader.name == "course-reader.pdf"
     assert [name for name, _ in reader.parts] == ["handout-01-mod.pdf", "handout-02-two.pdf"]
+    assert guide.name == "facilitator-guide-short.pdf"
+    assert [name for name, _ in guide.parts] == [  # one day and its two sessions, no back matter
+        "facilitator-guide-short.day-1.pdf", "facilitator-guide-short.day-1-session-0.pdf",
+        "facilitator-guide-short.day-1-session-1.pdf"]
 
 
 def test_back_matter_lists_the_terms_and_sources_the_document_prints(make_course):
@@ -325,8 +329,12 @@ def test_back_matter_lists_the_terms_and_sources_the_document_prints(make_course
     report = Report(root)
     jobs = {j.name: j.html for j in PdfRenderer(load_course(root, report), ROOT / "templates").jobs(report)}
     assert not report.errors
-    handout, guide = jobs["handout-01-mod.pdf"], jobs["facilitator-guide-short.pdf"]
-    assert 'id="term-mou"' in guide and 'id="ref-charter"' in guide
+    handout, session, glossary, references = (jobs[f"{name}.pdf"] for name in (
+        "handout-01-mod", "facilitator-guide-short.day-1-session-0", "facilitator-guide-short.glossary",
+        "facilitator-guide-short.references"))
+    assert 'id="term-mou"' in glossary and 'id="ref-charter"' in references
+    # The guide's session links to its back matter, other parts of the book (pdfbook.part_link).
+    assert 'href="part:3#term-mou"' in session and 'href="part:4#ref-charter"' in session
     assert "MOU" not in handout and 'id="ref-charter"' not in handout
     assert 'id="term-aichr"' in handout and 'href="#term-aichr"' in handout
-    assert 'id="term-acmw"' not in handout + guide  # in the glossary, used nowhere
+    assert 'id="term-acmw"' not in handout + glossary  # in the glossary, used nowhere

@@ -175,3 +175,37 @@ def test_the_reader_keeps_each_handouts_font_subsets(built):
     reader = fonts(pikepdf.open(built / "pdf" / "course-reader.pdf"))
     for name in HANDOUTS:
         assert fonts(pikepdf.open(built / "pdf" / name)) <= reader
+
+
+GUIDE = "facilitator-guide-one-day.pdf"
+
+
+def test_the_guide_is_its_days_and_back_matter_with_contents_giving_part_and_page(built):
+    """A facilitator guide is a book of its days, sessions and back-matter sections, each laid out on its own (an
+    edit lays out only the part it touches): each entry of the contents gives the page, in its part, printed at its
+    foot beside the part's name."""
+    guide = page_texts((built / "pdf" / GUIDE).read_bytes())
+    toc = guide[1]
+    for title, part in (("09:30 First steps", "Day 1: Basics · 09:30"), ("10:45 Second steps", "Day 1: Basics · 10:45"),
+                        ("Glossary", "Glossary"), ("References", "References")):
+        m = re.search(re.escape(title) + r" ?\.+ ?(\d+)", toc)
+        assert m, f"{title} has no page number in the contents"
+        footer = f"{part} · Page {m.group(1)} of "
+        assert any(footer in page and title.split(" ", 1)[-1] in page for page in guide), title
+
+
+def test_the_guide_links_from_a_day_to_its_glossary_and_keeps_its_tags(built):
+    pdf = pikepdf.open(built / "pdf" / GUIDE)
+    texts = page_texts((built / "pdf" / GUIDE).read_bytes())
+    number = {page.obj.objgen: i for i, page in enumerate(pdf.pages)}
+    glossary = next(i for i, text in enumerate(texts) if text.startswith("Glossary"))
+    day = [i for i, text in enumerate(texts) if "Day 1: Basics · 09:30 · Page" in text]
+    links = [(i, annot) for i in day for annot in pdf.pages[i].obj.get("/Annots", [])]
+    assert "/Names" not in pdf.Root and all("/Dest" in annot for _, annot in links)
+    assert glossary in {number[annot.Dest[0].objgen] for _, annot in links}  # a term goes to the back matter
+    assert check_tags(pdf) > 100
+    assert len([kid for kid in pdf.Root.StructTreeRoot.K[0].K if kid.get("/S") == "/Part"]) == 6  # 3 of day 1, 3 back
+    with pdf.open_outline() as outline:
+        assert [item.title for item in outline.root][-6:] == [
+            "Day 1: Basics", "Day 1: Basics · 09:30", "Day 1: Basics · 10:45", "Pre-test and post-test answer key",
+            "Glossary", "References"]
