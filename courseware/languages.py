@@ -10,7 +10,6 @@ notice in the reader's language where a page falls back to English, is out of da
 from __future__ import annotations
 
 import dataclasses
-import re
 from pathlib import Path
 
 from markupsafe import Markup, escape
@@ -125,6 +124,14 @@ def install(env, course: Course, lang: str, report: LanguageReport | None, mediu
     i18n.install(env, lang, medium)
     env.globals["language_switcher"] = lambda page: switcher_html(page, lang, course.languages)
     env.globals["translation_notice"] = lambda page: notice_html(course, page, lang, report)
+    if medium == "print" and lang != SOURCE:
+        sources: dict = {}  # pdf_sources, worked out when the first document asks
+
+        def notice(name: str, place: str = "heading") -> Markup:
+            if not sources:
+                sources.update(pdf_sources(course))
+            return print_notice(course, lang, report, *sources.get(name, ([], [])), place=place)
+        env.globals["pdf_notice"] = notice
 
 
 # --- Site assets: fonts and the language styles --------------------------------------------------
@@ -142,16 +149,13 @@ def site_assets(files: dict[str, bytes], fonts_dir: Path) -> dict[str, bytes]:
 
 # --- PDF: language marks, break opportunities ----------------------------------------------------
 
-BODY_OPEN = re.compile(r"<body\b[^>]*>")
 COMPLEX_SCRIPTS = ("km", "my", "th")
 # Letter-spacing pulls the vowel signs of Khmer, Burmese and Thai away from their consonants (WeasyPrint
 # spaces every character, leaving a dotted circle), and upper case means nothing in these scripts.
 PRINT_SCRIPT_CSS = ("<style>:lang(km), :lang(km) *, :lang(my), :lang(my) *, :lang(th), :lang(th) * "
                     "{ letter-spacing: normal !important; }</style>\n")
-FIRST_H1_END = re.compile(r"</h1>")
 
 
-NOTICE_PLACE = re.compile(r'<body\b[^>]*\bdata-translation-notice="([a-z]+)"')
 
 
 def pdf_notice_lines(course: Course, lang: str, report: LanguageReport, sources: list[Path],
@@ -189,38 +193,24 @@ def pdf_notice(course: Course, lang: str, report: LanguageReport, sources: list[
             f'</ul></aside>')
 
 
-def place_pdf_notice(document: str, course: Course, lang: str, report: LanguageReport, sources: list[Path],
-                     titles: list[Path] = ()) -> str:
-    """Put the translation notice where the document asks for it, with `data-translation-notice` on its <body>:
-    "footer" a small line at the foot of every page (forms, the agenda: print.css places .translation-footer),
-    "none" nowhere (the certificate a participant takes home), by default a note under the first heading."""
-    m = NOTICE_PLACE.search(document)
-    place = m.group(1) if m else "heading"
-    if place == "none":
-        return document
+def print_notice(course: Course, lang: str, report: LanguageReport, sources: list[Path], titles: list[Path] = (),
+                 place: str = "heading") -> Markup:
+    """The translation notice a PDF's template places (`pdf_notice(job_name, place)`, templates/pdf): "heading" a
+    note under the document's first heading; "footer" a small line at the foot of every page (forms, the agenda:
+    print.css runs .translation-footer into the page margin). The certificate a participant takes home has none."""
     if place == "footer":
         lines = pdf_notice_lines(course, lang, report, sources, titles)
-        if not lines:
-            return document
         text = " · ".join(escape(text) for _, text in lines)
-        body = BODY_OPEN.search(document)
-        return document[:body.end()] + f'<p class="translation-footer">{text}</p>' + document[body.end():]
-    notice = pdf_notice(course, lang, report, sources, titles)
-    if notice:
-        m = FIRST_H1_END.search(document) or BODY_OPEN.search(document)
-        if m:
-            document = document[:m.end()] + notice + document[m.end():]
-    return document
+        return Markup(f'<p class="translation-footer">{text}</p>') if lines else Markup("")
+    return Markup(pdf_notice(course, lang, report, sources, titles))
 
 
-def mark_pdf_html(document: str, course: Course, lang: str, report: LanguageReport, sources: list[Path],
-                  titles: list[Path] = ()) -> str:
-    """Add the translation notice and the script styles, and insert line-break opportunities."""
+def mark_pdf_html(document: str, lang: str) -> str:
+    """Add the script styles and insert line-break opportunities (the templates place the translation notice)."""
     if lang == SOURCE:
         return document
     if lang in COMPLEX_SCRIPTS and "</head>" in document:
         document = document.replace("</head>", PRINT_SCRIPT_CSS + "</head>", 1)
-    document = place_pdf_notice(document, course, lang, report, sources, titles)
     # English fallbacks are marked part by part by the templates (en(), render_pdf: the lesson body).
     from . import segment  # ICU: only for a build that makes PDFs, not for `check`
     return segment.break_html(document, lang)
@@ -258,21 +248,20 @@ def pdf_sources(course: Course) -> dict[str, tuple[list[Path], list[Path]]]:
     return out
 
 
-def localize_jobs(jobs, course: Course, lang: str, report: LanguageReport) -> list:
-    """Rename each PDF job for its language and mark its HTML (notices, lang, break opportunities)."""
-    sources = pdf_sources(course) if lang != SOURCE else {}
+def localize_jobs(jobs, lang: str) -> list:
+    """Rename each PDF job for its language and mark its HTML (script styles, break opportunities)."""
     out = []
     for job in jobs:
-        html = mark_pdf_html(job.html, course, lang, report, *sources[job.name]) if lang != SOURCE else job.html
+        html = mark_pdf_html(job.html, lang)
         out.append(dataclasses.replace(job, name=pdf_name(job.name, lang), html=html))
     return out
 
 
-def localize_book(book, course: Course, lang: str, report: LanguageReport):
+def localize_book(book, lang: str):
     """A PDF book (render_pdf.PdfBook) for its language: its name, its parts' names, its front marked as a job."""
     return dataclasses.replace(book, name=pdf_name(book.name, lang),
                                parts=tuple((pdf_name(name, lang), title) for name, title in book.parts),
-                               front=lambda anchors: localize_jobs([book.front(anchors)], course, lang, report)[0])
+                               front=lambda anchors: localize_jobs([book.front(anchors)], lang)[0])
 
 
 # --- The per-language build, called by the pipeline ----------------------------------------------

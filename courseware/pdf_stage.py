@@ -24,9 +24,9 @@ def pdf_documents(versions: dict, templates: Path, report, only_module: str | No
     for lang, (course, lang_report) in versions.items():
         renderer = PdfRenderer(course, templates)
         languages.install(renderer.env, course, lang, lang_report, medium="print")
-        jobs += languages.localize_jobs(renderer.jobs(report, only_module), course, lang, lang_report)
+        jobs += languages.localize_jobs(renderer.jobs(report, only_module), lang)
         if not only_module:
-            books += [languages.localize_book(book, course, lang, lang_report) for book in renderer.books(report)]
+            books += [languages.localize_book(book, lang) for book in renderer.books(report)]
     return jobs, books
 
 

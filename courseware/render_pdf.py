@@ -221,10 +221,12 @@ class PdfRenderer:
     def job(self, name: str, template: str, source: str, header: str | None = None, fit: tuple = (0, None, ""),
             **context) -> PdfJob:
         """The PdfJob of one document; `fit`: its page plan, (most pages, tightening stylesheet, advice)."""
-        return self.job_of_html(name, self.html(template, header, **context), source, fit)
+        return self.job_of_html(name, self.html(name, template, header, **context), source, fit)
 
-    def html(self, template: str, header: str | None = None, **context) -> str:
-        return render_template(self.env, template, **self.common(), header=header or self.course.title, **context)
+    def html(self, name: str, template: str, header: str | None = None, **context) -> str:
+        """The document `name`'s HTML; the template places its translation notice (pdf_notice(job_name))."""
+        return render_template(self.env, template, **self.common(), header=header or self.course.title,
+                               job_name=name, **context)
 
     def job_of_html(self, name: str, html: str, source: str, fit: tuple = (0, None, ""), output: bool = True) -> PdfJob:
         # A link whose target is not in this document (a heading of a lesson printed elsewhere) becomes
@@ -270,8 +272,7 @@ class PdfRenderer:
                              **context) -> PdfJob:
         """A document that ends with the glossary terms and the references it shows: the template is rendered once
         without them to find the term and citation links in what it prints, then with them."""
-        draft = render_template(self.env, template, **self.common(), header=header or self.course.title,
-                                terms=[], refs=[], **context)
+        draft = self.html(name, template, header, terms=[], refs=[], **context)
         terms, refs = linked_terms_and_refs(self.course, draft)
         return self.job(name, template, source, header, terms=terms, refs=refs, **context)
 
@@ -343,29 +344,31 @@ class PdfRenderer:
                        materials=materials, materials_by_day=by_day, english_materials=english,
                        assessment=self.course.assessment, documents=print_list(self.course, edition),
                        attendance_rows=ATTENDANCE_ROWS, part_link=pdfbook.part_link)
-        html = lambda part, title, **more: self.html("pdf/guide.html", header, part=part, page_part=title,  # noqa: E731
-                                                     **context, **more)
+        html = lambda part, title, name, **more: self.html(  # noqa: E731
+            guide_part_name(edition, name), "pdf/guide.html", header, part=part, page_part=title, **context, **more)
         parts, days = [], []
         for day in edition.days:
-            parts.append((f"day-{day.number}", day.title, html("day", day.title, day=day)))
+            parts.append((f"day-{day.number}", day.title, html("day", day.title, f"day-{day.number}", day=day)))
             days.append((len(parts), day, []))
             for i, s in enumerate(day.sessions):
                 if s.lesson:
                     title = day.title + " · " + self.env.filters["hhmm"](s.start)
-                    parts.append((session_part(day, i), title, html("session", title, day=day, index=i)))
+                    parts.append((session_part(day, i), title, html("session", title, session_part(day, i), day=day,
+                                                                    index=i)))
                     days[-1][2].append((len(parts), s))
         first_back = len(parts)
         if edition.self_study:
-            parts.append(("self-study", _("Self-study"), html("self-study", _("Self-study"))))
+            parts.append(("self-study", _("Self-study"), html("self-study", _("Self-study"), "self-study")))
         if self.course.assessment:
             title = _("Pre-test and post-test answer key")
-            parts.append(("answer-key", title, html("answer-key", title)))
+            parts.append(("answer-key", title, html("answer-key", title, "answer-key")))
         # The glossary and the references list what the parts before them print, as job_with_back_matter's do.
         terms, refs = linked_terms_and_refs(self.course, "".join(text for _, _, text in parts))
         if terms:
-            parts.append(("glossary", _("Glossary"), html("glossary", _("Glossary"), terms=terms)))
+            parts.append(("glossary", _("Glossary"), html("glossary", _("Glossary"), "glossary", terms=terms)))
         if refs:
-            parts.append(("references", _("References"), html("references", _("References"), refs=refs)))
+            parts.append(("references", _("References"), html("references", _("References"), "references",
+                                                               refs=refs)))
         names = [guide_part_name(edition, part) for part, _, _ in parts]
         jobs = [self.job_of_html(name, text, source, output=False)
                 for name, text in zip(names, part_links([text for _, _, text in parts]))]

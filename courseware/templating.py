@@ -59,6 +59,7 @@ def environment(templates: Path) -> jinja2.Environment:
     env.globals["has_italic"] = True  # False for scripts without italics (i18n.install)
     env.filters["digits"] = str  # the language's own digits in print (i18n.install)
     env.globals["counter_style"] = "decimal"
+    env.globals["pdf_notice"] = lambda name, place="heading": ""  # a PDF's translation notice (languages.install)
     # English until i18n.install gives the language's own: a message's plural forms and the rule that picks one.
     env.globals["plural_forms"] = lambda singular, plural: [singular, plural]
     env.globals["plural_expr"] = "(n != 1)"
