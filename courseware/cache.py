@@ -214,6 +214,21 @@ class FunctionMemo:
         self.used[key] = value
         return value
 
+    def known(self, fn, *args) -> tuple | None:
+        """(fn(*args),) when this build or the last one computed it, else None (nothing is computed)."""
+        key = self.key(fn, args, {})
+        for kept in (self.used, self.previous):
+            if key in kept:
+                self.hits += 1
+                self.used[key] = kept[key]
+                return (kept[key],)
+        return None
+
+    def keep(self, fn, args: tuple, value) -> None:
+        """Remember fn(*args) = value, computed elsewhere (in a pool of workers)."""
+        self.misses += 1
+        self.used[self.key(fn, args, {})] = value
+
     @staticmethod
     def key(fn, args, kwargs) -> str:
         h = hashlib.sha256(f"{builder_version()} {fn.__module__}.{fn.__qualname__}\n".encode())
@@ -228,6 +243,8 @@ def _argument_digest(value) -> bytes:
         return f"path {value.name} {content}".encode("utf-8")
     if isinstance(value, (set, frozenset)):
         return repr(sorted(value, key=repr)).encode("utf-8")
+    if isinstance(value, (bytes, bytearray)):  # a PDF: by its content's digest, not its megabytes of repr
+        return b"bytes " + hashlib.sha256(value).hexdigest().encode()
     if isinstance(value, tuple):
         return b"(" + b",".join(_argument_digest(v) for v in value) + b")"
     return repr(value).encode("utf-8")
@@ -363,6 +380,22 @@ class Session:
                         self.new_pdfs[keys[job.name]] = (fresh[job.name], [
                             dataclasses.astuple(p) for p in attributed[job.name]])
         return {job.name: files[job.name] for job in jobs if job.name in files}
+
+    def assemble_book(self, front: bytes, parts: list[tuple[str, bytes]]) -> bytes:
+        """pdfbook.assemble(front, parts), from the PDF cache when the book was put together from the same front
+        and parts before (a one-lesson edit changes one part of two books, not the other thirteen)."""
+        from . import pdfbook
+        h = hashlib.sha256(f"book {builder_version()}\n".encode() + hashlib.sha256(front).digest())
+        for title, data in parts:
+            h.update(title.encode("utf-8") + b"\0" + hashlib.sha256(data).digest())
+        key = "book-" + h.hexdigest()
+        self.pdf_keys_used.add(key)
+        cached = self._cached_pdf(key)
+        if cached is not None:
+            return cached[0]
+        data = pdfbook.assemble(front, parts)
+        self.new_pdfs[key] = (data, [])
+        return data
 
     def _cached_pdf(self, key):
         if key in self.new_pdfs:

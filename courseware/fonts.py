@@ -98,6 +98,11 @@ def describe(char: str) -> str:
 _CACHE = CacheHook("courseware.fonts.cache")
 
 
+def installed_cache():
+    """The function cache `caching()` installed for this build, or None."""
+    return _CACHE.get()
+
+
 def caching(cache):
     """Route every `subset_woff2` call in the current context through `cache` until the block ends."""
     return _CACHE.installed(cache)

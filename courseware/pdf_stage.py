@@ -31,10 +31,12 @@ def pdf_documents(versions: dict, templates: Path, report, only_module: str | No
 
 
 def build(versions: dict, templates: Path, fonts_dir: Path, roots: list, report, lay_out, *,
-          only_module: str | None = None, participants=(), workers: int | None = None) -> dict[str, bytes]:
+          only_module: str | None = None, participants=(), workers: int | None = None,
+          assemble=pdfbook.assemble) -> dict[str, bytes]:
     """The PDFs, by file name. `lay_out(jobs, roots, report, workers)` returns {job name: PDF} (render_pdfs, or
-    the build's cache in front of it); `participants`: the people of the named certificates and attendance
-    sheets (personal data: laid out with render_pdfs directly, so that no copy of the names is kept)."""
+    the build's cache in front of it), `assemble(front, parts)` a book (pdfbook.assemble, or the cache in front
+    of it); `participants`: the people of the named certificates and attendance sheets (personal data: laid out
+    with render_pdfs directly, so that no copy of the names is kept)."""
     segment.install_actual_text()  # before any layout: exact text for copy, search and screen readers
     jobs, books = pdf_documents(versions, templates, report, only_module)
     pdfs = lay_out(jobs, roots, report, workers)
@@ -46,7 +48,7 @@ def build(versions: dict, templates: Path, fonts_dir: Path, roots: list, report,
     files = {job.name: pdfs[job.name] for job in jobs if job.output and job.name in pdfs}
     for book, front in zip(ready, fronts):
         if front.name in pdfs:
-            files[book.name] = pdfbook.assemble(pdfs[front.name], [(title, pdfs[name]) for name, title in book.parts])
+            files[book.name] = assemble(pdfs[front.name], [(title, pdfs[name]) for name, title in book.parts])
     if participants:
         course = versions[languages.SOURCE][0]
         named = PdfRenderer(course, templates).named_documents(participants)
@@ -73,14 +75,27 @@ def check_glyphs(jobs: list, pdfs: dict, fonts_dir: Path, report, workers: int |
                      "write it another way, or vendor an OFL font that has it and add it to the font stacks",
                      "missing-glyph")
     names = [job.name for job in jobs if job.name in pdfs]
-    workers = max(1, min(workers or os.cpu_count() or 1, len(names)))
+    # A PDF checked by an earlier build (the same bytes) is not read again: the build's function cache keeps
+    # each PDF's problems by its content.
+    memo = fonts.installed_cache()
+    results = {}
+    for name in names:
+        found = memo.known(fonts.check_pdf, pdfs[name], fonts_dir) if memo is not None else None
+        if found is not None:
+            results[name] = found[0]
+    todo = [name for name in names if name not in results]
+    workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))
     if workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(fonts.check_pdf, [pdfs[n] for n in names], [fonts_dir] * len(names)))
+            checked = list(pool.map(fonts.check_pdf, [pdfs[n] for n in todo], [fonts_dir] * len(todo)))
     else:
-        results = [fonts.check_pdf(pdfs[n], fonts_dir) for n in names]
+        checked = [fonts.check_pdf(pdfs[n], fonts_dir) for n in todo]
+    for name, problems in zip(todo, checked):
+        results[name] = problems
+        if memo is not None:
+            memo.keep(fonts.check_pdf, (pdfs[name], fonts_dir), problems)
     sources = {job.name: job.source for job in jobs}
-    for name, problems in zip(names, results):
+    for name, problems in ((n, results[n]) for n in names):
         problems = [p for p in problems if not any(repr(c) in p for c in missing)]  # reported above already
         for problem in problems[:10]:
             report.error(sources[name], 1, 1, f"{name}: {problem}", "missing-glyph")

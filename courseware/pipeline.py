@@ -117,7 +117,7 @@ def _build(root: Path, options: Options, output: Path, session: cache.Session | 
             from . import pdf_stage
             pdfs = pdf_stage.build(versions, templates, TOOL_ROOT / "fonts", [root, TOOL_ROOT], report,
                                    session.render_pdfs, only_module=options.module, participants=people,
-                                   workers=options.workers)
+                                   workers=options.workers, assemble=session.assemble_book)
             files.update({f"pdf/{name}": data for name, data in pdfs.items()})
             files.update(languages.site_handouts(versions, pdfs))  # each site links to its own handouts
         if options.html or _lms(options):

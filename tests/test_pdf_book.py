@@ -209,3 +209,34 @@ def test_the_guide_links_from_a_day_to_its_glossary_and_keeps_its_tags(built):
         assert [item.title for item in outline.root][-6:] == [
             "Day 1: Basics", "Day 1: Basics · 09:30", "Day 1: Basics · 10:45", "Pre-test and post-test answer key",
             "Glossary", "References"]
+
+
+def test_a_rebuild_takes_unchanged_books_and_glyph_checks_from_the_cache(tmp_path, monkeypatch):
+    """Editing the daily evaluation form changes one PDF: the reader and the guide, whose parts did not change,
+    are not put together again, and the PDFs laid out before are not read again for the glyph check; the output
+    is byte-identical to a clean build's."""
+    from courseware import fonts, pdfbook
+    from courseware.cli import main
+    root = tmp_path / "course"
+    shutil.copytree(COURSES / "tiny" / "modules", root / "modules")
+    out = tmp_path / "output"
+    assert main(["--root", str(root), "--output", str(out), "--pdf-only", "--jobs", "1"]) == 0
+    before = {p.name: p.read_bytes() for p in (out / "pdf").glob("*.pdf")}
+    form = root / "modules" / "assessment.yaml"
+    form.write_text(form.read_text(encoding="utf-8").replace("useful for my work", "useful for our work"),
+                    encoding="utf-8")
+
+    assembled, checked = [], []
+    real_assemble, real_fonts = pdfbook.assemble, fonts._fonts  # check_pdf reads each PDF's fonts with _fonts
+    monkeypatch.setattr(pdfbook, "assemble", lambda *a: assembled.append(1) or real_assemble(*a))
+    monkeypatch.setattr(fonts, "_fonts", lambda pdf: checked.append(1) or real_fonts(pdf))
+    assert main(["--root", str(root), "--output", str(out), "--pdf-only", "--jobs", "1"]) == 0
+    after = {p.name: p.read_bytes() for p in (out / "pdf").glob("*.pdf")}
+    changed = sorted(name for name in after if after[name] != before.get(name))
+    assert changed == ["daily-evaluation-one-day.pdf"]
+    assert assembled == [] and len(checked) == 1  # only the new form is read back
+
+    monkeypatch.undo()
+    clean = tmp_path / "clean"
+    assert main(["--root", str(root), "--output", str(clean), "--pdf-only", "--jobs", "1"]) == 0
+    assert {p.name: p.read_bytes() for p in (clean / "pdf").glob("*.pdf")} == after
