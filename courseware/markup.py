@@ -1,7 +1,9 @@
 """Lesson Markdown to HTML: PyMdown blocks for activities and notes, citations, links and acronyms.
 
-One Markdown instance renders one document for one audience ("trainee" or "facilitator") and one
-medium ("web" or "print"). Trainer material is dropped from the tree for trainees, never hidden.
+One Markdown instance parses one document for one medium ("web" or "print"); each showing of it (the trainee
+page, the facilitator page, the module's single file) places a copy of the parsed tree for its audience
+("trainee" or "facilitator") and its page (see `convert`). Trainer material is dropped from the tree for
+trainees, never hidden.
 """
 
 from __future__ import annotations
