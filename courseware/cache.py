@@ -316,6 +316,7 @@ class Stats:
     pdfs_reused: list = field(default_factory=list)
     pdfs_laid_out: list = field(default_factory=list)
     pages_laid_out: int = 0  # pages of the PDFs laid out (a book's parts are laid out once, never the book)
+    files_reused: int = 0  # ZIM files and EPUB books taken from the cache (Session.reuse_files)
     changed: list = field(default_factory=list)  # output files new or different since the last build
     removed: list = field(default_factory=list)  # output files the last build had and this one has not
     unchanged: int = 0
@@ -396,6 +397,34 @@ class Session:
         data = pdfbook.assemble(front, parts)
         self.new_pdfs[key] = (data, [])
         return data
+
+    def reuse_files(self, key: str, make) -> dict[str, bytes]:
+        """make() -> {name: bytes}, taken from the cache when an earlier build made it from the same inputs
+        (`key`, e.g. readers_key): the ZIM file and the EPUB books of a language whose site did not change. The
+        files are kept in the PDF cache's store, with an index of their names."""
+        index_key = "files-" + key
+        self.pdf_keys_used.add(index_key)
+        index = self._cached_pdf(index_key)
+        if index is not None:
+            found = {}
+            for name, blob in json.loads(index[0]).items():
+                self.pdf_keys_used.add(blob)
+                cached = self._cached_pdf(blob)
+                if cached is None:
+                    break
+                found[name] = cached[0]
+            else:
+                self.stats.files_reused += len(found)
+                return found
+        made = make()
+        names = {}
+        for name, data in sorted(made.items()):
+            blob = "file-" + hashlib.sha256(data).hexdigest()
+            self.pdf_keys_used.add(blob)
+            self.new_pdfs[blob] = (data, [])
+            names[name] = blob
+        self.new_pdfs[index_key] = (json.dumps(names, sort_keys=True).encode("utf-8"), [])
+        return made
 
     def _cached_pdf(self, key):
         if key in self.new_pdfs:
@@ -533,6 +562,23 @@ def resource_digest(roots) -> str:
             hashes = tree_hashes(root / sub, root, keep=lambda p: p.suffix.lower() not in SOURCE_SUFFIXES
                                  and p.suffix.lower() not in (".html", ".py"))
             for rel, digest in hashes.items():
+                h.update(f"{number}/{rel} {digest}\n".encode("utf-8"))
+    return h.hexdigest()
+
+
+def readers_key(lang: str, site: dict[str, bytes], roots) -> str:
+    """The inputs of one language's ZIM file and EPUB books: its trainee site as built, the templates and fonts,
+    and the course's and modules' YAML with their translations (titles, metadata, the module order), of the
+    project and of the builder. (The glossaries, references and lessons reach the books through the site.)"""
+    h = hashlib.sha256(f"readers {builder_version()} {lang}\n".encode())
+    for rel, data in sorted(site.items()):
+        h.update(rel.encode("utf-8") + b" " + hashlib.sha256(data).digest() + b"\n")
+    for number, root in enumerate(roots):
+        root = Path(root).resolve()
+        for sub, keep in (("templates", lambda p: True), ("fonts", lambda p: True),
+                          ("modules", lambda p: p.name.split(".")[0] in ("course", "module")
+                                       and p.suffix.lower() in (".yaml", ".yml"))):
+            for rel, digest in tree_hashes(root / sub, root, keep=keep).items():
                 h.update(f"{number}/{rel} {digest}\n".encode("utf-8"))
     return h.hexdigest()
 

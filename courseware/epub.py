@@ -76,11 +76,14 @@ class Quiz:
     questions: list = field(default_factory=list)  # [(prompt element, [(choice element, correct, feedback)])]
 
 
-def books(versions: dict, files: dict[str, bytes], templates: Path, fonts_dir: Path) -> dict[str, bytes]:
-    """share/epub/: one book per module and one for the whole course, in every language."""
+def books(versions: dict, files: dict[str, bytes], templates: Path, fonts_dir: Path,
+          only: str | None = None) -> dict[str, bytes]:
+    """share/epub/: one book per module and one for the whole course, in every language (or `only` that one)."""
     english = versions[SOURCE][0]
     out = {}
     for lang, (course, _) in versions.items():
+        if only not in (None, lang):
+            continue
         site = Site(language_site(files, lang, course.languages))
         env = environment(templates)
         i18n.install(env, lang)

@@ -132,8 +132,12 @@ def _build(root: Path, options: Options, output: Path, session: cache.Session | 
             files.update(shared)  # share/: the zipped trainee site and one file per module; page-weight.txt
             if options.readers and not _partial(options):  # share/: ZIMs for Kiwix and EPUBs, from the trainee site
                 from . import epub, zim
-                files.update(zim.zims(versions, files, templates))
-                files.update(epub.books(versions, files, templates, TOOL_ROOT / "fonts"))
+                for lang, (course_in_lang, _) in versions.items():  # a language whose site did not change: reused
+                    key = cache.readers_key(lang, zim.language_site(files, lang, course_in_lang.languages),
+                                            [root, TOOL_ROOT])
+                    files.update(session.reuse_files(key, lambda lang=lang: {
+                        **zim.zims(versions, files, templates, only=lang),
+                        **epub.books(versions, files, templates, TOOL_ROOT / "fonts", only=lang)}))
         files["translation-report.txt"] = languages.translation_report(versions, report).encode("utf-8")
     except TemplateError as exc:
         report.error(exc.path, exc.line, 1, exc.message, "template")

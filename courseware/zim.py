@@ -78,13 +78,16 @@ def file_name(course, lang: str) -> str:
     return f"{slug(course.title) or 'course'}_{lang}.zim"
 
 
-def zims(versions: dict, files: dict[str, bytes], templates: Path) -> dict[str, bytes]:
-    """share/<course>_<lang>.zim for every language: its trainee site, from the built `files`."""
+def zims(versions: dict, files: dict[str, bytes], templates: Path, only: str | None = None) -> dict[str, bytes]:
+    """share/<course>_<lang>.zim for every language (or `only` that one): its trainee site, from the built
+    `files`."""
     from . import languages
     english = versions[languages.SOURCE][0]
     illustration = (templates / ILLUSTRATION).read_bytes()
     out = {}
     for lang, (course, _) in versions.items():
+        if only not in (None, lang):
+            continue
         site = language_site(files, lang, course.languages)
         entries = [entry(path, data, course, lang) for path, data in sorted(site.items())]
         pictures = any(e.mimetype.startswith("image/") for e in entries)

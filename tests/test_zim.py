@@ -314,3 +314,43 @@ def test_zims_and_epubs_are_byte_identical_from_one_build_to_the_next(tiny_outpu
     fresh = dict(reversed(line.split(" ", 1)) for line in run.stdout.splitlines())
     assert fresh == digest(shipped_readers)
     assert len(fresh) == 5 + 30
+
+
+def test_a_language_whose_site_did_not_change_keeps_its_zim_and_books(tmp_path, monkeypatch):
+    """The ZIM file and the EPUB books of a language are made again only when its trainee site (or a template, a
+    font or the course's YAML) changed: an edit of the daily evaluation form, which only a PDF prints, makes
+    none of them again, and an edit of a lesson makes them all again; each build equals a clean build's."""
+    from courseware import epub, zim
+    from courseware.cli import main
+    root = tmp_path / "course"
+    shutil.copytree(COURSES / "tiny" / "modules", root / "modules")
+    out = tmp_path / "output"
+    assert main(["--root", str(root), "--output", str(out), "--jobs", "1"]) == 0
+    made = []
+    real_zim, real_book = zim.write_zim, epub.Book.zip
+    monkeypatch.setattr(zim, "write_zim", lambda *a: made.append("zim") or real_zim(*a))
+    monkeypatch.setattr(epub.Book, "zip", lambda self, *a: made.append("epub") or real_book(self, *a))
+
+    def edit(path: Path, old: str, new: str) -> None:
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    def same_as_clean(name: str) -> None:
+        clean = tmp_path / name
+        monkeypatch.undo()
+        assert main(["--root", str(root), "--output", str(clean), "--jobs", "1"]) == 0
+        share = lambda o: {p.relative_to(o): p.read_bytes() for p in (o / "share").rglob("*") if p.is_file()}  # noqa: E731
+        assert share(out) == share(clean)
+        monkeypatch.setattr(zim, "write_zim", lambda *a: made.append("zim") or real_zim(*a))
+        monkeypatch.setattr(epub.Book, "zip", lambda self, *a: made.append("epub") or real_book(self, *a))
+
+    edit(root / "modules" / "assessment.yaml", "useful for my work", "useful for our work")
+    assert main(["--root", str(root), "--output", str(out), "--jobs", "1"]) == 0
+    assert made == []
+    same_as_clean("clean-1")
+
+    edit(root / "modules" / "01-basics" / "01-first-steps.md", "title: First steps", "title: First steps, revised")
+    assert main(["--root", str(root), "--output", str(out), "--jobs", "1"]) == 0
+    assert "zim" in made and "epub" in made
+    same_as_clean("clean-2")
