@@ -166,10 +166,14 @@ def test_manifest_records_sources_outputs_and_builder(project):
     assert set(manifest["outputs"]) == set(result.files)
     for path, entry in manifest["outputs"].items():
         assert entry["sha256"] == cache.hashlib.sha256((project / "output" / path).read_bytes()).hexdigest()
-    # Each PDF laid out, and each book put together from them (the course reader, the facilitator guide).
-    books = [key for key in manifest["pdfs"] if key.startswith("book-")]
-    assert len(books) == 2
-    assert len(manifest["pdfs"]) - len(books) == len(result.stats.pdfs_laid_out)
+    # Each PDF laid out, each book put together from them (the course reader, the facilitator guide), and the
+    # ZIM file and EPUB books of each language (one index of names, and the files).
+    kinds = {}
+    for key in manifest["pdfs"]:
+        kinds.setdefault(key.split("-")[0] if key.startswith(("book-", "files-", "file-")) else "pdf", []).append(key)
+    assert len(kinds["book"]) == 2 and len(kinds["files"]) == 1
+    assert len(kinds["file"]) == sum(1 for name in result.files if name.endswith((".zim", ".epub")))
+    assert len(kinds["pdf"]) == len(result.stats.pdfs_laid_out)
 
 
 def test_failed_build_keeps_output_manifest_and_caches(project, tmp_path):
