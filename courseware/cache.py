@@ -426,11 +426,16 @@ class Session:
         self.new_pdfs[index_key] = (json.dumps(names, sort_keys=True).encode("utf-8"), [])
         return made
 
+    def _stored(self, key: str) -> Path:
+        """Where the store keeps `key`: PDFs as .pdf; the ZIM files, EPUB books and their index (reuse_files) as
+        .data, so that nothing that reads the cache's PDFs takes them for PDFs."""
+        return self.folder / "pdf" / (f"{key}.data" if key.startswith(("files-", "file-")) else f"{key}.pdf")
+
     def _cached_pdf(self, key):
         if key in self.new_pdfs:
             return self.new_pdfs[key]
         meta = self.pdf_index.get(key)
-        path = self.folder / "pdf" / f"{key}.pdf"
+        path = self._stored(key)
         if not meta or not path.is_file():
             return None
         data = path.read_bytes()
@@ -462,10 +467,10 @@ class Session:
         (self.folder / "pdf").mkdir(exist_ok=True)
         pdfs = {k: v for k, v in self.pdf_index.items() if partial or k in self.pdf_keys_used}
         for key, (data, problems) in sorted(self.new_pdfs.items()):
-            _write_if_changed(self.folder / "pdf" / f"{key}.pdf", data)
+            _write_if_changed(self._stored(key), data)
             pdfs[key] = {"sha256": hashlib.sha256(data).hexdigest(), "problems": [list(p) for p in problems]}
-        for stale in (self.folder / "pdf").glob("*.pdf"):
-            if stale.stem not in pdfs:
+        for stale in (self.folder / "pdf").iterdir():
+            if stale.is_file() and stale.stem not in pdfs:
                 stale.unlink()
         if partial:  # keep what this build did not need, except earlier renders of files rendered again
             again = set(memo.documents_rendered)
