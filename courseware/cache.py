@@ -571,13 +571,20 @@ def resource_digest(roots) -> str:
     return h.hexdigest()
 
 
-def readers_key(lang: str, site: dict[str, bytes], roots) -> str:
-    """The inputs of one language's ZIM file and EPUB books: its trainee site as built, the templates and fonts,
-    and the course's and modules' YAML with their translations (titles, metadata, the module order), of the
-    project and of the builder. (The glossaries, references and lessons reach the books through the site.)"""
-    h = hashlib.sha256(f"readers {builder_version()} {lang}\n".encode())
+def readers_key(lang: str, site: dict[str, bytes], shared: str) -> str:
+    """The inputs of one language's ZIM file and EPUB books: its trainee site as built, and `shared`
+    (readers_inputs: what every language's books read besides their site)."""
+    h = hashlib.sha256(f"readers {builder_version()} {lang} {shared}\n".encode())
     for rel, data in sorted(site.items()):
         h.update(rel.encode("utf-8") + b" " + hashlib.sha256(data).digest() + b"\n")
+    return h.hexdigest()
+
+
+def readers_inputs(roots) -> str:
+    """The templates and fonts, and the course's and modules' YAML with their translations (titles, metadata, the
+    module order), of the project and of the builder: hashed once a build, for every language's readers_key.
+    (The glossaries, references and lessons reach the books through the site.)"""
+    h = hashlib.sha256()
     for number, root in enumerate(roots):
         root = Path(root).resolve()
         for sub, keep in (("templates", lambda p: True), ("fonts", lambda p: True),

@@ -132,9 +132,9 @@ def _build(root: Path, options: Options, output: Path, session: cache.Session | 
             files.update(shared)  # share/: the zipped trainee site and one file per module; page-weight.txt
             if options.readers and not _partial(options):  # share/: ZIMs for Kiwix and EPUBs, from the trainee site
                 from . import epub, zim
+                shared = cache.readers_inputs([root, TOOL_ROOT])
                 for lang, (course_in_lang, _) in versions.items():  # a language whose site did not change: reused
-                    key = cache.readers_key(lang, zim.language_site(files, lang, course_in_lang.languages),
-                                            [root, TOOL_ROOT])
+                    key = cache.readers_key(lang, zim.language_site(files, lang, course_in_lang.languages), shared)
                     files.update(session.reuse_files(key, lambda lang=lang: {
                         **zim.zims(versions, files, templates, only=lang),
                         **epub.books(versions, files, templates, TOOL_ROOT / "fonts", only=lang)}))
