@@ -17,6 +17,7 @@ import io
 import sys
 from pathlib import Path
 
+import jinja2
 from babel import Locale
 from babel.dates import format_date
 from babel.messages.catalog import Catalog
@@ -173,6 +174,14 @@ def duration(minutes: int, lang: str) -> str:
     return _("%(m)s min") % {"m": format_number(m, lang)}
 
 
+def language_filter(function):
+    """`function` as a Jinja filter that Jinja never folds at compile time. The environments of all languages share
+    compiled templates (templating.COMPILED), and Jinja computes a filter applied to a literal (`{{ 1 | digits }}`)
+    while it compiles, with the filters of the environment compiling it: the Burmese reader's contents printed
+    the English "1". A filter that takes the template context is always called when the template runs."""
+    return jinja2.pass_context(lambda _context, *args, **kwargs: function(*args, **kwargs))
+
+
 def install(env, lang: str, medium: str = "web") -> None:
     """Give a Jinja environment the catalog, filters and globals of one language; for print (`medium`), numbers
     in the language's own digits where its print uses them (NATIVE_DIGITS)."""
@@ -182,11 +191,11 @@ def install(env, lang: str, medium: str = "web") -> None:
 
     def shown(value) -> str:
         return digits(value, lang) if native else str(value)
-    env.filters["duration"] = lambda minutes: shown(duration(minutes, lang))
-    env.filters["date"] = lambda value, form="long": shown(format_day(value, lang, form))
-    env.filters["number"] = lambda value: shown(format_number(value, lang))
-    env.filters["hhmm"] = lambda minutes: shown(hhmm(minutes))
-    env.filters["digits"] = shown
+    env.filters["duration"] = language_filter(lambda minutes: shown(duration(minutes, lang)))
+    env.filters["date"] = language_filter(lambda value, form="long": shown(format_day(value, lang, form)))
+    env.filters["number"] = language_filter(lambda value: shown(format_number(value, lang)))
+    env.filters["hhmm"] = language_filter(lambda minutes: shown(hhmm(minutes)))
+    env.filters["digits"] = language_filter(shown)
     env.globals["counter_style"] = counter_style(lang) if native else "decimal"
     if native:
         _native_gettext(env, shown)

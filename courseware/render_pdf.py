@@ -25,7 +25,7 @@ from markupsafe import Markup
 
 from . import i18n, markup, pdfbook
 from .i18n import labels as labels_for
-from .load import READ_BEFOREHAND_MESSAGE, READ_BEFOREHAND_NOTE, RECAP_MINUTES
+from .load import READ_BEFOREHAND_MESSAGE, READ_BEFOREHAND_NOTE, RECAP_MINUTES, hhmm
 from .markup import RenderContext
 from .model import Course, Edition, Lesson, Module
 from .pages import handout_name, localized_image
@@ -352,7 +352,7 @@ class PdfRenderer:
             days.append((len(parts), day, []))
             for i, s in enumerate(day.sessions):
                 if s.lesson:
-                    title = day.title + " · " + self.env.filters["hhmm"](s.start)
+                    title = day.title + " · " + i18n.digits(hhmm(s.start), self.course.lang)
                     parts.append((session_part(day, i), title, html("session", title, session_part(day, i), day=day,
                                                                     index=i)))
                     days[-1][2].append((len(parts), s))

@@ -8,6 +8,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
+from .i18n import language_filter
 from .load import hhmm
 
 
@@ -51,13 +52,14 @@ def environment(templates: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
         extensions=["jinja2.ext.i18n"],
     )
-    env.filters["hhmm"] = hhmm
-    env.filters["duration"] = duration
+    # The filters each language replaces (i18n.install), as filters Jinja does not fold (i18n.language_filter).
+    env.filters["hhmm"] = language_filter(hhmm)
+    env.filters["duration"] = language_filter(duration)
     env.filters["url_breaks"] = url_breaks
     env.globals["en"] = english_mark
     env.globals["en_span"] = english_span
     env.globals["has_italic"] = True  # False for scripts without italics (i18n.install)
-    env.filters["digits"] = str  # the language's own digits in print (i18n.install)
+    env.filters["digits"] = language_filter(str)  # the language's own digits in print (i18n.install)
     env.globals["counter_style"] = "decimal"
     env.globals["pdf_notice"] = lambda name, place="heading": ""  # a PDF's translation notice (languages.install)
     # English until i18n.install gives the language's own: a message's plural forms and the rule that picks one.

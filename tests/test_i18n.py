@@ -98,6 +98,20 @@ def test_installed_environment_translates_templates():
     assert out == "ประเด็นสำคัญ · โมดูล 3 · 1 ชม. 35 นาที"
 
 
+def test_a_shared_compiled_template_takes_each_languages_filters(tmp_path):
+    """Environments share compiled templates (templating.COMPILED); a filter applied to a literal must still be the
+    environment's own: `{{ 1 | digits }}` in the Burmese course reader's contents printed a Latin 1 once the English
+    reader had compiled the template first (Jinja's optimizer folds constant filter calls at compile time)."""
+    from courseware.templating import environment
+    (tmp_path / "t.html").write_text("{{ 1 | digits }} {{ 75 | duration }} {{ n | digits }}", encoding="utf-8")
+    english = environment(tmp_path)
+    assert english.get_template("t.html").render(n=20) == "1 1 h 15 min 20"
+    for lang, expected in (("my", "၁ ၁ နာရီ ၁၅ မိနစ် ၂၀"), ("km", "១ ១ ម៉ោង ១៥ នាទី ២០")):
+        env = environment(tmp_path)
+        i18n.install(env, lang, "print")
+        assert env.get_template("t.html").render(n=20) == expected
+
+
 COUNTED = [  # (singular, plural): what the sites and their scripts count
     ("%(num)s lesson", "%(num)s lessons"),
     ("{n} of %(num)s lesson opened", "{n} of %(num)s lessons opened"),
