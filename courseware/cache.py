@@ -534,11 +534,10 @@ def _dump_entries(entries: dict, places: store.Places) -> bytes:
     good = {}
     for key, entry in entries.items():
         try:
-            store.dumps(entry, places)
+            good[places.portable(key)] = store.plain(entry, places)  # each entry converted once
         except store.Unstorable:  # rendered again next time
             continue
-        good[key] = entry
-    return store.dumps(good, places)
+    return store.encode(good)
 
 
 def _write_if_changed(path: Path, data: bytes) -> None:

@@ -63,7 +63,17 @@ class Places:
 
 def dumps(value, places: Places) -> bytes:
     """Deterministic JSON for `value` (raises Unstorable for what it cannot represent)."""
-    return json.dumps(_out(value, places), ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    return encode(plain(value, places))
+
+
+def plain(value, places: Places):
+    """`value` as plain JSON values, tagged where JSON has no such type (raises Unstorable for what it cannot
+    represent): dumps(value) is encode(plain(value)), and a dict of plain values is plain."""
+    return _out(value, places)
+
+
+def encode(plain_value) -> bytes:
+    return json.dumps(plain_value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
 def loads(data: bytes, places: Places):
