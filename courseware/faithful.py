@@ -18,6 +18,7 @@ Stale translations (the English changed since) are reported by translations.py.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -73,6 +74,9 @@ class Shape:
     images: Counter
 
 
+# The English source of a lesson is compared with each of its translations: its shape and its paragraphs' numbers
+# are read once (the results are only read, never changed).
+@functools.lru_cache(maxsize=64)
 def shape(body: str, offset: int) -> Shape:
     sections = [Section(offset + 1, "")]
     blocks, quizzes, stack = [], [], []
@@ -142,6 +146,7 @@ def _quiz(lines: list[str]):
     return out
 
 
+@functools.lru_cache(maxsize=4096)
 def numbers(text: str) -> Counter:
     """The numbers a text states, in 0-9 digits without separators (so 1,300 and 1.300 and ១,៣០០ agree)."""
     text = CITATION.sub(" ", LINK.sub(lambda m: " ", text.translate(DIGITS)))
