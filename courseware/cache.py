@@ -109,6 +109,9 @@ class RenderEntry:
     source: str = ""  # the file rendered ("<inline>" for snippets)
 
 
+_MISSING = object()
+
+
 class RenderMemo:
     """The render cache that `markup.caching` installs: reuses earlier renders with the same inputs."""
 
@@ -205,24 +208,33 @@ class FunctionMemo:
     def call(self, fn, *args, **kwargs):
         """fn(*args, **kwargs), taken from this build or the last one when they computed it already."""
         key = self.key(fn, args, kwargs)
-        if key in self.used or key in self.previous:
+        found = self._find(key)
+        if found:
             self.hits += 1
-            value = self.used[key] if key in self.used else self.previous[key]
+            value = found[0]
         else:
             self.misses += 1
             value = fn(*args, **kwargs)
         self.used[key] = value
         return value
 
+    def _find(self, key) -> tuple:
+        """(value,) computed by this build or the last one, or ()."""
+        for kept in (self.used, self.previous):
+            value = kept.get(key, _MISSING)
+            if value is not _MISSING:
+                return (value,)
+        return ()
+
     def known(self, fn, *args) -> tuple | None:
         """(fn(*args),) when this build or the last one computed it, else None (nothing is computed)."""
         key = self.key(fn, args, {})
-        for kept in (self.used, self.previous):
-            if key in kept:
-                self.hits += 1
-                self.used[key] = kept[key]
-                return (kept[key],)
-        return None
+        found = self._find(key)
+        if not found:
+            return None
+        self.hits += 1
+        self.used[key] = found[0]
+        return found
 
     def keep(self, fn, args: tuple, value) -> None:
         """Remember fn(*args) = value, computed elsewhere (in a pool of workers)."""
@@ -478,9 +490,9 @@ class Session:
             entries.update(memo.used)
         else:
             entries = memo.used  # only what this build used
-        _write_if_changed(self.folder / RENDERS, _dump_entries(entries, self.places))
-        functions = {**self.functions.previous, **self.functions.used} if partial else self.functions.used
-        _write_if_changed(self.folder / FUNCTIONS, _dump_entries(functions, self.places))
+        _write_if_changed(self.folder / RENDERS, _dump_entries(entries, self.places, memo.previous))
+        functions = {**dict(self.functions.previous.items()), **self.functions.used} if partial else self.functions.used
+        _write_if_changed(self.folder / FUNCTIONS, _dump_entries(functions, self.places, self.functions.previous))
         for old in ("render.pickle", "functions.pickle"):  # the caches of builders before FORMAT 3
             (self.folder / old).unlink(missing_ok=True)
         manifest = {
@@ -503,13 +515,13 @@ class Session:
         _write_if_changed(self.output / STAMPS, (json.dumps(stamps, sort_keys=True) + "\n").encode())
         return stats
 
-    def _load(self, name: str) -> dict:
-        """A cache written by `_dump_entries`; anything unreadable only costs time."""
+    def _load(self, name: str):
+        """A cache written by `_dump_entries`, its entries read when asked for (store.Kept); anything unreadable
+        only costs time: an entry that cannot be read back is rendered again."""
         try:
-            data = store.loads((self.folder / name).read_bytes(), self.places)
-        except (OSError, ValueError, TypeError, store.Unstorable):
+            return store.read_kept((self.folder / name).read_bytes(), self.places)
+        except (OSError, ValueError):
             return {}
-        return data if isinstance(data, dict) else {}
 
 
 def _add_problem(report, problem: Problem) -> None:
@@ -529,12 +541,21 @@ def load_manifest(output: Path) -> dict:
     return data
 
 
-def _dump_entries(entries: dict, places: store.Places) -> bytes:
-    """The cache as JSON (store.py): data only, never code; entries that cannot be stored are left out."""
+def _dump_entries(entries: dict, places: store.Places, previous=None) -> bytes:
+    """The cache as JSON (store.py): data only, never code; entries that cannot be stored are left out. What
+    came unchanged from the last build's cache (`previous`, a store.Kept) is written in the form it was read in."""
+    def plain(value):
+        kept = previous.plain_of(value) if isinstance(previous, store.Kept) else None
+        if kept is not None:
+            return kept
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        return store.plain(value, places)
+
     good = {}
     for key, entry in entries.items():
         try:
-            good[places.portable(key)] = store.plain(entry, places)  # each entry converted once
+            good[places.portable(key)] = plain(entry)  # each entry converted once, if at all
         except store.Unstorable:  # rendered again next time
             continue
     return store.encode(good)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 _KINDS: dict[str, type] = {}
@@ -78,6 +79,65 @@ def encode(plain_value) -> bytes:
 
 def loads(data: bytes, places: Places):
     return _in(json.loads(data.decode("utf-8")), places)
+
+
+class Kept(Mapping):
+    """A cache file's top-level dict, each value turned back into objects only when it is asked for (an edit
+    build uses a few of several thousand renders), and able to give a value's stored form again (`plain_of`), so
+    that what did not change is written back without being converted a second time."""
+
+    def __init__(self, stored: dict, places: Places):
+        self._stored, self._places = stored, places
+        self._objects: dict = {}
+        self._plain: dict[int, object] = {}  # id of an object handed out (kept alive in _objects) -> its stored form
+
+    def __getitem__(self, key):
+        """The value, read back; KeyError if there is none or it cannot be read back (it is then forgotten: it
+        only costs the work again)."""
+        if key not in self._objects:
+            stored = self._stored[key]
+            try:
+                value = _in(stored, self._places)
+            except (Unstorable, ValueError, TypeError, AttributeError, KeyError):
+                del self._stored[key]
+                raise KeyError(key) from None
+            self._objects[key] = value
+            self._plain[id(value)] = stored
+            if isinstance(value, list):  # a list of entries: each may be kept on its own
+                self._plain.update((id(v), s) for v, s in zip(value, stored))
+        return self._objects[key]
+
+    def __iter__(self):
+        return iter(list(self._stored))
+
+    def items(self):
+        """(key, value) of every value that can be read back."""
+        out = []
+        for key in list(self._stored):
+            try:
+                out.append((key, self[key]))
+            except KeyError:
+                continue
+        return out
+
+    def __len__(self) -> int:
+        return len(self._stored)
+
+    def __contains__(self, key) -> bool:
+        return key in self._stored
+
+    def plain_of(self, value):
+        """The stored form of `value` if this mapping handed it out (or one of the entries of a list it handed
+        out), else None."""
+        return self._plain.get(id(value))
+
+
+def read_kept(data: bytes, places: Places) -> Kept:
+    """A cache file written by dumps() of a dict, read as a Kept mapping; ValueError if it is not such a file."""
+    stored = json.loads(data.decode("utf-8"))
+    if not isinstance(stored, dict) or "#" in stored:
+        raise ValueError("not a cache of entries")
+    return Kept({places.local(k): v for k, v in stored.items()}, places)
 
 
 def _out(value, places: Places):

@@ -361,3 +361,32 @@ def test_caches_are_data_and_survive_a_move(project, tmp_path):
     got, want = tree(moved / "output"), tree(tmp_path / "fresh")
     assert sorted(got) == sorted(want) and all(got[k] == want[k] for k in want), \
         "the moved project's output is what a clean build there makes"
+
+
+def test_the_render_cache_is_read_when_asked_and_written_back_unconverted(project):
+    """An edit build reads back only the renders it uses (store.Kept) and writes the others in the form it read
+    them; the file it writes is the one a full conversion would write, and an entry that cannot be read back
+    (a kind this builder does not know) is rendered again, never a failure."""
+    from courseware.pipeline import TOOL_ROOT
+    build(project, Options(pdf=False))
+    path = project / "output" / cache.CACHE / cache.RENDERS
+    places = store.Places([project, TOOL_ROOT])
+    kept = store.read_kept(path.read_bytes(), places)
+    keys = list(kept)
+    assert len(keys) > 10 and not kept._objects  # nothing read back yet
+    some = kept[keys[0]]
+    assert kept.plain_of(some) is not None and kept.plain_of(some[0]) is not None
+    assert kept.plain_of(list(some)) is None  # another object, even an equal one, has no stored form
+    everything = store.loads(path.read_bytes(), places)
+    half = {k: kept[k] if i % 2 else everything[k] for i, k in enumerate(keys)}  # half of them unconverted
+    assert cache._dump_entries(half, places, kept) == cache._dump_entries(everything, places) == path.read_bytes()
+    # An entry of an unknown kind: that entry is forgotten, the others are read.
+    data = json.loads(path.read_bytes())
+    data[keys[1]][0]["kind"] = "NoSuchKind"
+    broken = store.read_kept(json.dumps(data).encode(), places)
+    assert broken.get(keys[1], "absent") == "absent" and keys[1] not in broken
+    assert len(broken.items()) == len(keys) - 1
+    path.write_text(json.dumps(data), encoding="utf-8")
+    lesson = project / "modules" / "01-basics" / "01-first-steps.md"
+    edit(lesson, "Compare with another group", "Compare with one other group")
+    assert build(project, Options(pdf=False)).report.errors == []
