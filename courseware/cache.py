@@ -10,10 +10,13 @@ Both are cached here, keyed by a hash of *everything* they read, so a cached res
   answers; a cached render is reused only if asking the same questions again gives the same answers
   (side effects such as "copy this image into the site" happen again). Problems a render reported are
   reported again, so `check` says the same thing on a warm cache.
-- PDFs are keyed by the HTML handed to WeasyPrint (which embodies the sources and the templates that
+- Files the build made and may make again from the same inputs are kept in `output/.cache/files/` (FileStore):
+  the PDFs laid out, keyed by the HTML handed to WeasyPrint (which embodies the sources and the templates that
   made it), the job's other fields, a hash of every file WeasyPrint may fetch (print CSS, fonts,
   images: everything under modules/, templates/ and fonts/ that is not a source text) and the
-  builder version. A PDF whose key is unchanged is not laid out again.
+  builder version, so that a PDF whose key is unchanged is not laid out again; the books put together from
+  them (the course reader, the facilitator guides), keyed by their parts; and each language's ZIM file and EPUB
+  books, keyed by the trainee site they are made from (readers_key).
 
 - A few other expensive functions whose result depends only on their arguments (cutting font subsets)
   are kept the same way, files among their arguments hashed by content.
@@ -29,7 +32,7 @@ navigation and glossary. The result is byte-identical to a clean build by constr
 it on sequences of edits, renames and deletions (tests/test_incremental.py).
 
 The manifest, `output/.manifest.json`, records the builder version, the configuration slice, the hash
-of every source and template, the PDF keys, and the hash of every output file. It and the caches in
+of every source and template, the keys of the files kept, and the hash of every output file. It and the caches in
 `output/.cache/` are written last, only after a successful build. `--clean` ignores them.
 """
 
@@ -42,6 +45,7 @@ import hashlib
 import json
 import logging
 import os
+import shutil
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -55,8 +59,8 @@ log = logging.getLogger(__name__)
 MANIFEST = ".manifest.json"
 STAMPS = ".stamps.json"  # sizes and times of the outputs: not deterministic, so not in the manifest
 CACHE = ".cache"
-RENDERS, FUNCTIONS = "render.json", "functions.json"
-FORMAT = 3  # bump when the layout of the manifest or the caches changes
+RENDERS, FUNCTIONS, FILES = "render.json", "functions.json", "files"  # FILES: the FileStore's folder
+FORMAT = 4  # bump when the layout of the manifest or the caches changes
 SOURCE_SUFFIXES = {".md", ".yaml", ".yml"}  # reach a PDF only through its HTML
 PACKAGE = Path(__file__).resolve().parent
 
@@ -334,6 +338,55 @@ class Stats:
     unchanged: int = 0
 
 
+class FileStore:
+    """Files a build made that the next build may take instead of making them again, by key: the PDFs laid out
+    (pdf_key), the books put together from them ("book-..."), each language's ZIM file and EPUB books
+    ("file-...", their content's hash) with the index of their names ("files-...", Session.reuse_files).
+    Each is one file of `folder`; the manifest keeps their index (sha256 and the problems reported when it was
+    made), so that a file changed or missing is simply made again."""
+
+    def __init__(self, folder: Path, index: dict):
+        self.folder, self.index = folder, dict(index)
+        self.new: dict[str, tuple[bytes, list]] = {}  # key -> (data, problems)
+        self.used: set[str] = set()
+
+    def path(self, key: str) -> Path:
+        """PDFs as .pdf; the ZIM files, EPUB books and their index as .data, so that nothing that reads the store's
+        PDFs (the participants' privacy test) takes them for PDFs."""
+        return self.folder / (f"{key}.data" if key.startswith(("files-", "file-")) else f"{key}.pdf")
+
+    def get(self, key: str) -> tuple[bytes, list] | None:
+        """(data, problems) made from the inputs `key` names, by this build or the last one; None if not kept."""
+        self.used.add(key)
+        if key in self.new:
+            return self.new[key]
+        meta = self.index.get(key)
+        path = self.path(key)
+        if not meta or not path.is_file():
+            return None
+        data = path.read_bytes()
+        if hashlib.sha256(data).hexdigest() != meta.get("sha256"):
+            return None
+        return data, [tuple(p) for p in meta.get("problems", [])]
+
+    def put(self, key: str, data: bytes, problems=()) -> None:
+        self.used.add(key)
+        self.new[key] = (data, list(problems))
+
+    def save(self, partial: bool) -> dict:
+        """Write the new files, remove those this build did not use (a partial build keeps them all) and return
+        the index for the manifest."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        kept = {k: v for k, v in self.index.items() if partial or k in self.used}
+        for key, (data, problems) in sorted(self.new.items()):
+            _write_if_changed(self.path(key), data)
+            kept[key] = {"sha256": hashlib.sha256(data).hexdigest(), "problems": [list(p) for p in problems]}
+        for stale in self.folder.iterdir():
+            if stale.is_file() and stale.stem not in kept:
+                stale.unlink()
+        return dict(sorted(kept.items()))
+
+
 class Session:
     """The caches for one output folder during one build."""
 
@@ -349,19 +402,16 @@ class Session:
         self.functions = FunctionMemo(self._load(FUNCTIONS) if self.manifest else {})
         if progress is not None:
             self.memo.on_document = progress.document
-        self.pdf_index: dict = dict(self.manifest.get("pdfs", {})) if self.manifest else {}
-        self.new_pdfs: dict[str, tuple[bytes, list]] = {}  # key -> (pdf, problems)
-        self.pdf_keys_used: set[str] = set()
+        self.files = FileStore(self.folder / FILES, self.manifest.get("files", {}) if self.manifest else {})
         self.stats = Stats()
 
-    # PDFs ---------------------------------------------------------------------------------------
+    # Files kept in the FileStore: PDFs, books, ZIM and EPUB files ------------------------------------
     def render_pdfs(self, jobs, roots, report, workers=None) -> dict[str, bytes]:
         resources = resource_digest(roots)
         files, stale, keys = {}, [], {}
         for job in jobs:
             key = keys[job.name] = pdf_key(job, resources, self.places)
-            self.pdf_keys_used.add(key)
-            cached = self._cached_pdf(key)
+            cached = self.files.get(key)
             if cached is None:
                 stale.append(job)
                 continue
@@ -390,38 +440,35 @@ class Session:
                     self.stats.pdfs_laid_out.append(job.name)
                     self.stats.pages_laid_out += pdfbook.page_count(fresh[job.name])
                     if certain:
-                        self.new_pdfs[keys[job.name]] = (fresh[job.name], [
-                            dataclasses.astuple(p) for p in attributed[job.name]])
+                        self.files.put(keys[job.name], fresh[job.name],
+                                       [dataclasses.astuple(p) for p in attributed[job.name]])
         return {job.name: files[job.name] for job in jobs if job.name in files}
 
     def assemble_book(self, front: bytes, parts: list[tuple[str, bytes]]) -> bytes:
-        """pdfbook.assemble(front, parts), from the PDF cache when the book was put together from the same front
+        """pdfbook.assemble(front, parts), from the FileStore when the book was put together from the same front
         and parts before (a one-lesson edit changes one part of two books, not the other thirteen)."""
         from . import pdfbook
         h = hashlib.sha256(f"book {builder_version()}\n".encode() + hashlib.sha256(front).digest())
         for title, data in parts:
             h.update(title.encode("utf-8") + b"\0" + hashlib.sha256(data).digest())
         key = "book-" + h.hexdigest()
-        self.pdf_keys_used.add(key)
-        cached = self._cached_pdf(key)
+        cached = self.files.get(key)
         if cached is not None:
             return cached[0]
         data = pdfbook.assemble(front, parts)
-        self.new_pdfs[key] = (data, [])
+        self.files.put(key, data)
         return data
 
     def reuse_files(self, key: str, make) -> dict[str, bytes]:
         """make() -> {name: bytes}, taken from the cache when an earlier build made it from the same inputs
         (`key`, e.g. readers_key): the ZIM file and the EPUB books of a language whose site did not change. The
-        files are kept in the PDF cache's store, with an index of their names."""
+        files are kept in the FileStore, with an index of their names."""
         index_key = "files-" + key
-        self.pdf_keys_used.add(index_key)
-        index = self._cached_pdf(index_key)
+        index = self.files.get(index_key)
         if index is not None:
             found = {}
             for name, blob in json.loads(index[0]).items():
-                self.pdf_keys_used.add(blob)
-                cached = self._cached_pdf(blob)
+                cached = self.files.get(blob)
                 if cached is None:
                     break
                 found[name] = cached[0]
@@ -432,28 +479,10 @@ class Session:
         names = {}
         for name, data in sorted(made.items()):
             blob = "file-" + hashlib.sha256(data).hexdigest()
-            self.pdf_keys_used.add(blob)
-            self.new_pdfs[blob] = (data, [])
+            self.files.put(blob, data)
             names[name] = blob
-        self.new_pdfs[index_key] = (json.dumps(names, sort_keys=True).encode("utf-8"), [])
+        self.files.put(index_key, json.dumps(names, sort_keys=True).encode("utf-8"))
         return made
-
-    def _stored(self, key: str) -> Path:
-        """Where the store keeps `key`: PDFs as .pdf; the ZIM files, EPUB books and their index (reuse_files) as
-        .data, so that nothing that reads the cache's PDFs takes them for PDFs."""
-        return self.folder / "pdf" / (f"{key}.data" if key.startswith(("files-", "file-")) else f"{key}.pdf")
-
-    def _cached_pdf(self, key):
-        if key in self.new_pdfs:
-            return self.new_pdfs[key]
-        meta = self.pdf_index.get(key)
-        path = self._stored(key)
-        if not meta or not path.is_file():
-            return None
-        data = path.read_bytes()
-        if hashlib.sha256(data).hexdigest() != meta.get("sha256"):
-            return None
-        return data, [tuple(p) for p in meta.get("problems", [])]
 
     # Saving -------------------------------------------------------------------------------------
     def finish(self, root: Path, files: dict[str, bytes], config: dict, partial: bool, templates: Path,
@@ -476,14 +505,7 @@ class Session:
         else:
             stats.removed = sorted(set(before) - set(outputs))
         self.folder.mkdir(parents=True, exist_ok=True)
-        (self.folder / "pdf").mkdir(exist_ok=True)
-        pdfs = {k: v for k, v in self.pdf_index.items() if partial or k in self.pdf_keys_used}
-        for key, (data, problems) in sorted(self.new_pdfs.items()):
-            _write_if_changed(self._stored(key), data)
-            pdfs[key] = {"sha256": hashlib.sha256(data).hexdigest(), "problems": [list(p) for p in problems]}
-        for stale in (self.folder / "pdf").iterdir():
-            if stale.is_file() and stale.stem not in pdfs:
-                stale.unlink()
+        kept = self.files.save(partial)
         if partial:  # keep what this build did not need, except earlier renders of files rendered again
             again = set(memo.documents_rendered)
             entries = {k: v for k, v in memo.previous.items() if not any(e.source in again for e in v)}
@@ -495,6 +517,7 @@ class Session:
         _write_if_changed(self.folder / FUNCTIONS, _dump_entries(functions, self.places, self.functions.previous))
         for old in ("render.pickle", "functions.pickle"):  # the caches of builders before FORMAT 3
             (self.folder / old).unlink(missing_ok=True)
+        shutil.rmtree(self.folder / "pdf", ignore_errors=True)  # the FileStore of builders before FORMAT 4
         manifest = {
             "format": FORMAT,
             "builder": builder_version(),
@@ -505,7 +528,7 @@ class Session:
             "config": config,
             "sources": tree_hashes(root / "modules", root),
             "templates": tree_hashes(templates, templates.parent),
-            "pdfs": dict(sorted(pdfs.items())),
+            "files": kept,
             "outputs": dict(sorted(outputs.items())),
         }
         _write_if_changed(self.output / MANIFEST, (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode())

@@ -166,14 +166,33 @@ def test_manifest_records_sources_outputs_and_builder(project):
     assert set(manifest["outputs"]) == set(result.files)
     for path, entry in manifest["outputs"].items():
         assert entry["sha256"] == cache.hashlib.sha256((project / "output" / path).read_bytes()).hexdigest()
-    # Each PDF laid out, each book put together from them (the course reader, the facilitator guide), and the
-    # ZIM file and EPUB books of each language (one index of names, and the files).
+    # The FileStore: each PDF laid out, each book put together from them (the course reader, the facilitator
+    # guide), and the ZIM file and EPUB books of each language (one index of names, and the files).
     kinds = {}
-    for key in manifest["pdfs"]:
+    for key in manifest["files"]:
         kinds.setdefault(key.split("-")[0] if key.startswith(("book-", "files-", "file-")) else "pdf", []).append(key)
     assert len(kinds["book"]) == 2 and len(kinds["files"]) == 1
     assert len(kinds["file"]) == sum(1 for name in result.files if name.endswith((".zim", ".epub")))
     assert len(kinds["pdf"]) == len(result.stats.pdfs_laid_out)
+    stored = project / "output" / cache.CACHE / cache.FILES
+    assert sorted(p.name for p in stored.iterdir()) == sorted(
+        f"{key}.data" if key in kinds["files"] + kinds["file"] else f"{key}.pdf" for key in manifest["files"])
+
+
+def test_the_store_of_an_older_builder_is_removed(project, tmp_path):
+    """Builders before cache.FORMAT 4 kept the PDFs, ZIM and EPUB files in output/.cache/pdf/: the next build
+    neither reads it nor leaves it behind (files nobody checks, megabytes nobody uses), and builds what a clean
+    build does."""
+    build(project, Options())
+    folder = project / "output" / cache.CACHE
+    (folder / cache.FILES).rename(folder / "pdf")  # the store and manifest as an older builder left them
+    manifest = json.loads((project / "output" / cache.MANIFEST).read_text())
+    manifest.update(format=3, pdfs=manifest.pop("files"))
+    (project / "output" / cache.MANIFEST).write_text(json.dumps(manifest))
+    result = rebuild_and_compare(project, tmp_path, "older store")
+    assert result.stats.pdfs_reused == [] and result.stats.files_reused == 0, "the old folder is not read"
+    assert not (folder / "pdf").exists()
+    assert any(p.suffix == ".pdf" for p in (folder / cache.FILES).iterdir())
 
 
 def test_failed_build_keeps_output_manifest_and_caches(project, tmp_path):
@@ -344,7 +363,7 @@ def test_caches_are_data_and_survive_a_move(project, tmp_path):
     first = build(project, Options())
     assert first.stats.pdfs_laid_out and first.stats.documents_rendered
     for path in (project / "output").rglob("*"):
-        if path.is_file() and not path.suffix == ".pdf" and path.parent.name != "pdf":
+        if path.is_file() and not path.suffix == ".pdf":
             assert not path.read_bytes().startswith(b"\x80"), f"{path} looks like a pickle"
     for name in (cache.RENDERS, cache.FUNCTIONS):
         data = (project / "output" / cache.CACHE / name).read_bytes()

@@ -13,6 +13,7 @@ import yaml
 from pypdf import PdfReader
 
 from conftest import COURSES, ROOT
+from courseware import cache
 
 TINY = COURSES / "tiny"
 PEOPLE = "Name;Organisation;Email\nSomchai Jaidee;Migrant Workers Rights Network;s@example.org\n\n" \
@@ -127,6 +128,7 @@ def test_named_certificates_one_page_each_and_nowhere_else(built):
     for page, name in zip(pages, NAMES):
         assert name in page
     assert "Migrant Workers Rights Network" in pages[0] and "s@example.org" not in " ".join(pages)
+    assert list((built / cache.CACHE / cache.FILES).glob("*.pdf")), "the PDFs the build keeps are read too"
     for path in built.rglob("*"):
         if not path.is_file() or path.name in NAMED:
             continue
