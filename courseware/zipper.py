@@ -28,7 +28,7 @@ class Zipper:
             packer = zlib.compressobj(9, zlib.DEFLATED, -15)  # raw deflate, as zip stores it
             deflated = packer.compress(data) + packer.flush()
             # Fonts and images are compressed already: stored as they are, they cost nothing to unzip. (A PDF's
-            # streams are compressed too, but deflate still takes 5 % off the handouts: README, "Trainee site".)
+            # streams are compressed too, but deflate still takes 8 % off the handouts: README, "Trainee site".)
             self.deflated[key] = (8, deflated, zlib.crc32(data)) if len(deflated) < len(data) else \
                 (0, data, zlib.crc32(data))
         return self.deflated[key]
