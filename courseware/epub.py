@@ -30,11 +30,10 @@ from pathlib import Path
 import tinyhtml5
 
 from . import fonts, i18n, segment
-from .languages import SOURCE, pdf_name
+from .languages import SOURCE, language_site, pdf_name
 from .package import slug
 from .pages import lesson_path, module_path
 from .templating import environment, render_template
-from .zim import language_site
 
 FOLDER = "share/epub"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

@@ -10,6 +10,7 @@ notice in the reader's language where a page falls back to English, is out of da
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 from markupsafe import Markup, escape
@@ -20,6 +21,9 @@ from .pages import Page, handout_name, relative
 from .translations import LanguageReport
 
 SOURCE = "en"
+SITE = "html"  # the trainee site's folder in output/
+# The switcher as base.html places it, in its own row of the header.
+SWITCHER = re.compile(r'<div class="wrap"><nav class="language-switcher".*?</nav></div>\n?', re.S)
 
 
 def prefix(lang: str) -> str:
@@ -33,6 +37,21 @@ def pdf_name(name: str, lang: str) -> str:
         return name
     stem, dot, ext = name.rpartition(".")
     return f"{stem}.{lang}.{ext}" if dot else f"{name}.{lang}"
+
+
+def language_site(files: dict[str, bytes], lang: str, languages) -> dict[str, bytes]:
+    """One language's trainee site, paths relative to its root: html/ without the other languages' folders
+    for English, html/<lang>/ for the others. The ZIM files, EPUB books, LMS packages and the downloads of
+    one language are made from it."""
+    root = f"{SITE}/{prefix(lang)}"
+    others = tuple(f"{other}/" for other in languages if other != lang and prefix(other))
+    site = {}
+    for path, data in files.items():
+        if path.startswith(root):
+            rel = path[len(root):]
+            if not rel.startswith(others):
+                site[rel] = data
+    return site
 
 
 # --- Which sources a page shows, and how they stand ---------------------------------------------
@@ -117,6 +136,12 @@ def switcher_html(page: Page, lang: str, languages) -> Markup:
     label = escape(_("Language"))
     return Markup(f'<nav class="language-switcher" aria-label="{label}"><span class="language-label">{label}:'
                   f'</span> <ul>{"".join(items)}</ul></nav>')
+
+
+def without_switcher(page: str) -> str:
+    """A built page without its language links, for what holds one language only (a ZIM file, an LMS package,
+    a one-language download): the other languages are not there to link to."""
+    return SWITCHER.sub("", page)
 
 
 def install(env, course: Course, lang: str, report: LanguageReport | None, medium: str = "web") -> None:

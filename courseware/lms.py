@@ -17,16 +17,11 @@ LMS's API, shows the pages in a frame and reports what the learner does (see the
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
-import hashlib
-import io
 import json
 import posixpath
 import re
-import struct
 import urllib.parse
-import zlib
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -34,11 +29,12 @@ from pathlib import Path
 import jinja2
 import rjsmin
 
+from .languages import language_site, without_switcher
 from .model import Course, Module
 from .pages import lesson_path, module_path
+from .zipper import Zipper
 
 LMS = "lms"  # the packages' folder in output/
-SITE = "html"  # the trainee site's folder in output/: packages never take anything from the facilitator site
 LAUNCH = "launch.html"
 SCRIPT = "assets/scorm.js"
 EDITIONS = {"scorm12": "1.2", "scorm2004": "2004"}
@@ -47,7 +43,6 @@ LEFT_OUT = ("handouts.html", "progress.html")  # print copies for trainers; prog
 
 REF = re.compile(r'\b(?:href|src)="([^"]*)"')
 CSS_URL = re.compile(r"""url\(\s*["']?([^"')]+)["']?\s*\)""")
-SWITCHER = re.compile(r'<nav class="language-switcher".*?</nav>', re.S)
 SEARCH_FORM = re.compile(r'(?m)^[ \t]*<form class="search-form".*?</form>\n?', re.S)
 LINK_ITEM = re.compile(r'(?m)^[ \t]*<li(?: class="[^"]*")?><a href="([^"]*)"[^>]*>[^<]*</a></li>\n?')
 PAGER_LINK = re.compile(r'(?m)^[ \t]*<a class="(?:prev|next)" rel="(?:prev|next)" href="([^"]*)">.*?</a>\n?', re.S)
@@ -112,7 +107,7 @@ def packages(versions: dict, files: dict[str, bytes], course: Course, templates:
     zipper = Zipper(course.release_date)
     out: dict[str, bytes] = {}
     for lang, (version, _) in versions.items():
-        site = language_site(files, lang, course.lang, course.languages)
+        site = language_site(files, lang, course.languages)
         quizzes = {path: read_quizzes(path, site[path]) for path in sorted(site) if path.endswith(".html")}
         scos = [module_sco(module, lang, site, quizzes) for module in version.modules]
         scos.append(course_sco(version, lang, site, quizzes))
@@ -139,14 +134,6 @@ def summary(files: dict[str, bytes]) -> list[str]:
 
 
 # --- What goes in a package ------------------------------------------------------------------------------
-
-def language_site(files: dict[str, bytes], lang: str, source: str, languages) -> dict[str, bytes]:
-    """The trainee site of one language, relative to its own root (html/ for English, html/<lang>/ else)."""
-    prefix = f"{SITE}/" if lang == source else f"{SITE}/{lang}/"
-    others = tuple(f"{SITE}/{other}/" for other in languages if other != source)
-    return {path[len(prefix):]: data for path, data in files.items()
-            if path.startswith(prefix) and (lang != source or not path.startswith(others))}
-
 
 def module_sco(module: Module, lang: str, site: dict, quizzes: dict) -> Sco:
     """A module: its overview and lessons, with the glossary and references they link to."""
@@ -224,7 +211,7 @@ def trim_links(html: str, page: str, present: set[str]) -> str:
         target = _target(page, ref)
         return target is not None and target not in present
 
-    html = SWITCHER.sub("", html)
+    html = without_switcher(html)
     if missing("search.html" if "/" not in page else "../" * page.count("/") + "search.html"):
         html = SEARCH_FORM.sub("", html)
     html = LINK_ITEM.sub(lambda m: "" if missing(m.group(1)) else m.group(0), html)
@@ -406,44 +393,3 @@ def ncname(text: str) -> str:
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "course"
-
-
-class Zipper:
-    """Deterministic zips: fixed times, sorted names, every file at the root (no wrapper folder).
-
-    Each distinct file is deflated once per build: the SCORM 1.2 and 2004 packages of a module hold the same
-    files but two, and every package of a language shares its assets. zipfile would deflate each copy again,
-    so the archive is written here, in the plain zip format (no zip64: a package is far below 4 GB)."""
-
-    def __init__(self, date: dt.date):
-        self.date = (max(date.year, 1980) - 1980) << 9 | date.month << 5 | date.day  # MS-DOS date; time 00:00
-        self.deflated: dict[bytes, tuple[int, bytes, int]] = {}  # sha256 -> (method, bytes stored, crc32)
-
-    def _store(self, data: bytes) -> tuple[int, bytes, int]:
-        key = hashlib.sha256(data).digest()
-        if key not in self.deflated:
-            packer = zlib.compressobj(9, zlib.DEFLATED, -15)  # raw deflate, as zip stores it
-            deflated = packer.compress(data) + packer.flush()
-            # Fonts and images are compressed already: stored as they are, they cost nothing to unzip.
-            self.deflated[key] = (8, deflated, zlib.crc32(data)) if len(deflated) < len(data) else \
-                (0, data, zlib.crc32(data))
-        return self.deflated[key]
-
-    def zip(self, files: dict[str, bytes]) -> bytes:
-        out, central = io.BytesIO(), io.BytesIO()
-        for name in sorted(files):
-            data = files[name]
-            method, stored, crc = self._store(data)
-            encoded = name.encode("utf-8")
-            flags = 0 if name.isascii() else 0x800  # bit 11: the name is UTF-8
-            fields = struct.pack("<HHHHHIII", 20, flags, method, 0, self.date, crc, len(stored), len(data))
-            offset = out.tell()
-            out.write(struct.pack("<I", 0x04034B50) + fields + struct.pack("<HH", len(encoded), 0) + encoded)
-            out.write(stored)
-            central.write(struct.pack("<IH", 0x02014B50, 3 << 8 | 20) + fields  # made by: unix, zip 2.0
-                          + struct.pack("<HHHHHII", len(encoded), 0, 0, 0, 0, 0o100644 << 16, offset) + encoded)
-        directory = central.getvalue()
-        start = out.tell()
-        out.write(directory)
-        out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(files), len(files), len(directory), start, 0))
-        return out.getvalue()

@@ -1,22 +1,21 @@
-"""Package stage: what a trainee can be sent. A zip of the trainee site, one self-contained HTML file per
-module, and the page-weight report that keeps lesson pages light enough for a cheap phone."""
+"""Package stage: what a trainee can be sent. A zip of the trainee site; per language, a zip of that language's
+site and a lite one without the handout PDFs, for a phone with little data; one self-contained HTML file per
+module; and the page-weight report that keeps lesson pages light enough for a cheap phone."""
 
 from __future__ import annotations
 
 import base64
-import datetime as dt
-import io
 import posixpath
 import re
 import statistics
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import fonts
+from . import fonts, languages
 from .model import Course
 from .pages import lesson_path
 from .render_html import SiteRenderer
+from .zipper import Zipper
 
 # A lesson page, with its stylesheet and script, but without fonts and images, counted in characters: in
 # UTF-8 a Khmer, Burmese or Thai letter takes three bytes where an English one takes one, but what a phone
@@ -27,6 +26,7 @@ SITE = "html"  # the trainee site's folder in output/
 SHARE = "share"
 LINKED = re.compile(r"""<(?:link\b[^>]*\brel="stylesheet"[^>]*\bhref|script\b[^>]*\bsrc)="([^"]+)\"""")
 NOT_SLUG = re.compile(r"[^a-z0-9]+")
+LITE_PAGES = {"module", "handouts"}  # the pages that link to the handout PDFs: rendered again for a lite download
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,8 @@ class WeightReport:
     zip_name: str | None = None
     zip_bytes: int | None = None
     module_files: tuple[tuple[str, int], ...] = ()
+    downloads: tuple[tuple[str, int, int], ...] = ()  # (language, bytes of its full download, of its lite one)
+    course_slug: str = ""  # what the downloads' names start with
     budget: int = BUDGET
 
     @property
@@ -73,6 +75,10 @@ class WeightReport:
         if self.zip_name:
             bundle += f"; {SHARE}/{self.zip_name} {_mb(self.zip_bytes or 0)}"
         lines.append(bundle)
+        if self.downloads:
+            lines.append(f"downloads ({SHARE}/{download_name(self.course_slug, '<lang>')}, and lite without PDFs): "
+                         + ", ".join(f"{lang} {full / 1024 / 1024:.1f} and {_mb(lite)}"
+                                     for lang, full, lite in self.downloads))
         if self.module_files:
             largest = max(self.module_files, key=lambda m: m[1])
             lines.append(f"single-file modules: {len(self.module_files)}, largest {_kb(largest[1])} ({largest[0]})")
@@ -89,6 +95,10 @@ class WeightReport:
             out.append(f"{_kb(p.total):>9} {_kb(p.html):>9} {_kb(p.css):>9} {_kb(p.js):>9} {_kc(p.weight):>13}  "
                        f"{p.path}{flag}")
         out += ["", *self.summary()]
+        if self.downloads:
+            out += ["", "Downloads: each language's trainee site, with its handout PDFs and (lite) without:"]
+            out += [f"{_kb(size):>11}  {SHARE}/{download_name(self.course_slug, lang, lite)}"
+                    for lang, *sizes in self.downloads for lite, size in zip((False, True), sizes)]
         if self.module_files:
             out += ["", "Single-file modules (everything inlined):"]
             out += [f"{_kb(size):>9}  {SHARE}/{name}" for name, size in self.module_files]
@@ -97,7 +107,7 @@ class WeightReport:
 
 def package(course: Course, templates: Path, files: dict[str, bytes], report, *, share: bool,
             versions: dict | None = None) -> tuple[dict, WeightReport]:
-    """Files to add to the output (the zip, the single-file modules, the report) and the weight report.
+    """Files to add to the output (the zips, the single-file modules, the report) and the weight report.
 
     `versions` ({lang: (course in lang, translation report)}, see languages.translate_all) adds each module
     file in every other language, named like the PDFs: 01-asean-context.km.html.
@@ -109,16 +119,20 @@ def package(course: Course, templates: Path, files: dict[str, bytes], report, *,
     out: dict[str, bytes] = {}
     zip_name = zip_size = None
     modules: list[tuple[str, int]] = []
+    downloads: list[tuple[str, int, int]] = []
+    name = slug(course.title) or "course"
     if share:
-        name = slug(course.title) or "course"
+        zipper = Zipper(course.release_date)  # the downloads share most of their files: each deflated once
         zip_name = f"{name}-site.zip"
-        out[f"{SHARE}/{zip_name}"] = site_zip(site, name, course.release_date)
+        out[f"{SHARE}/{zip_name}"] = zipper.zip(site, name)
         zip_size = len(out[f"{SHARE}/{zip_name}"])
-        from . import languages
         for lang, (version, lang_report) in (versions or {languages.SOURCE: (course, None)}).items():
             renderer = SiteRenderer(version, templates, "trainee")
-            if lang != languages.SOURCE:
-                languages.install(renderer.env, version, lang, lang_report)
+            languages.install(renderer.env, version, lang, lang_report)  # as languages.sites: the same pages
+            full, lite = language_downloads(files, lang, version, renderer, zipper, name, report)
+            out[f"{SHARE}/{download_name(name, lang)}"] = full
+            out[f"{SHARE}/{download_name(name, lang, lite=True)}"] = lite
+            downloads.append((lang, len(full), len(lite)))
             for module in version.modules:
                 file_name = languages.pdf_name(f"modules/{module.number:02d}-{module.id}.html", lang)
                 page = inline_fonts(renderer.render_module_file(module, report), templates.parent / "fonts")
@@ -126,7 +140,7 @@ def package(course: Course, templates: Path, files: dict[str, bytes], report, *,
                 modules.append((file_name, len(out[f"{SHARE}/{file_name}"])))
     weights = WeightReport(lessons=tuple(lesson_weights(site, course)), bundle_bytes=sum(map(len, site.values())),
                            bundle_files=len(site), zip_name=zip_name, zip_bytes=zip_size,
-                           module_files=tuple(modules))
+                           module_files=tuple(modules), downloads=tuple(downloads), course_slug=name)
     by_page = {path: lesson for lesson, path in _lesson_pages(course)}
     warned = set()
     for page in weights.over_budget:  # heaviest first: one warning per lesson, naming its heaviest page
@@ -186,18 +200,29 @@ def inline_fonts(page: str, fonts_dir: Path) -> str:
     return page.replace("</head>", f"<style>\n{rules}</style>\n</head>", 1)
 
 
-def site_zip(site: dict[str, bytes], folder: str, date: dt.date) -> bytes:
-    """The site in one folder inside a zip; byte-identical for identical input (fixed times, sorted names)."""
-    buffer = io.BytesIO()
-    stamp = (max(date.year, 1980), date.month, date.day, 0, 0, 0)
-    with zipfile.ZipFile(buffer, "w") as zf:
-        for path in sorted(site):
-            info = zipfile.ZipInfo(f"{folder}/{path}", date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info.create_system = 3  # unix, so the permissions above are honoured on every platform
-            zf.writestr(info, site[path], compresslevel=9)
-    return buffer.getvalue()
+def download_name(course_slug: str, lang: str, lite: bool = False) -> str:
+    """advocacy-with-asean-km.zip, advocacy-with-asean-km-lite.zip"""
+    return f"{course_slug}-{lang}{'-lite' * lite}.zip"
+
+
+def language_downloads(files: dict[str, bytes], lang: str, course: Course, renderer: SiteRenderer, zipper: Zipper,
+                       course_slug: str, report) -> tuple[bytes, bytes]:
+    """The downloads of one language (download_name): its trainee site with its handouts, and the same without
+    the PDFs (lite), each in one folder named like the zip. A download holds one language, so its pages have no
+    language links; the lite one's module pages and handouts page are rendered again (by `renderer`, in `lang`)
+    to name the full download where the others link to a handout."""
+    full, light = download_name(course_slug, lang), download_name(course_slug, lang, lite=True)
+    site = {path: _one_language(path, data)
+            for path, data in languages.language_site(files, lang, course.languages).items()}
+    lite = {path: data for path, data in site.items() if not path.endswith(".pdf")}
+    lite.update((path, _one_language(path, page))
+                for path, page in renderer.render_pages(LITE_PAGES, report, full_download=full).items())
+    return zipper.zip(site, full.removesuffix(".zip")), zipper.zip(lite, light.removesuffix(".zip"))
+
+
+def _one_language(path: str, data: bytes) -> bytes:
+    """A file of a language's site as a one-language download holds it: a page without its language links."""
+    return languages.without_switcher(data.decode("utf-8")).encode("utf-8") if path.endswith(".html") else data
 
 
 def slug(text: str) -> str:

@@ -134,7 +134,7 @@ def _build(root: Path, options: Options, output: Path, session: cache.Session | 
                 from . import epub, zim
                 shared = cache.readers_inputs([root, TOOL_ROOT])
                 for lang, (course_in_lang, _) in versions.items():  # a language whose site did not change: reused
-                    key = cache.readers_key(lang, zim.language_site(files, lang, course_in_lang.languages), shared)
+                    key = cache.readers_key(lang, languages.language_site(files, lang, course_in_lang.languages), shared)
                     files.update(session.reuse_files(key, lambda lang=lang: {
                         **zim.zims(versions, files, templates, only=lang),
                         **epub.books(versions, files, templates, TOOL_ROOT / "fonts", only=lang)}))

@@ -102,6 +102,14 @@ class SiteRenderer:
             files[site_path] = source.read_bytes()
         return files
 
+    def render_pages(self, kinds: set[str], report, full_download: str) -> dict[str, bytes]:
+        """The trainee site's pages of `kinds` only, as a download without the handout PDFs has them: where a
+        page links to a handout, it says the handouts are in `full_download` (the file name)."""
+        order, pages = reading_order(self.course), site_pages(self.course)
+        return {page.path: self.render_page(page, pages, order, *self.page_body(page, report),
+                                            full_download=full_download).encode("utf-8")
+                for page in pages if page.kind in kinds}
+
     def translation_status(self, report) -> list[dict]:
         """What the facilitator site's status page shows of each language: its report, its parts (None for the
         course-wide files, else the module) and its files, the ones with work left first."""
@@ -149,7 +157,7 @@ class SiteRenderer:
                     for term, entry in course.glossary.items()]
         return []
 
-    def render_page(self, page: Page, pages, order, body: str | None, toc) -> str:
+    def render_page(self, page: Page, pages, order, body: str | None, toc, full_download: str | None = None) -> str:
         course = self.course
         ctx = self.context_for(page, page.lesson)
         url = lambda to: relative(page.path, to)  # noqa: E731
@@ -164,7 +172,7 @@ class SiteRenderer:
             prev_page=prev_page, next_page=next_page, body=body, toc=toc,
             audience=self.audience, lesson_path=lesson_path, module_path=module_path, term_id=term_id,
             ref_id=ref_id, handout_name=handout_name, lang=course.lang, asset=lambda name: url("assets/" + name),
-            translation_status=self.status, by_letter=by_letter)
+            translation_status=self.status, by_letter=by_letter, full_download=full_download)
 
     # One module as one self-contained file ------------------------------------------------------
     def render_module_file(self, module: Module, report) -> str:

@@ -32,9 +32,8 @@ from pathlib import Path
 
 from libzim.writer import Creator, Hint, IndexData, Item, StringProvider
 
-from . import search, segment
+from . import languages, search, segment
 
-SITE = "html"  # the trainee site's folder in output/
 SHARE = "share"
 # ISO 639-3 codes, which the Kiwix library expects in the Language metadata.
 ISO_639_3 = {"en": "eng", "km": "khm", "my": "mya", "th": "tha", "vi": "vie", "lo": "lao"}
@@ -47,7 +46,6 @@ JOINED = 4  # the longest run of words typed without spaces that Kiwix's search 
 NOT_INDEXED = {"search.html", "progress.html"}  # pages with no text of their own
 # The Kiwix library's limits, in grapheme clusters (what a reader sees as one character).
 TITLE_MAX, DESCRIPTION_MAX, LONG_DESCRIPTION_MAX = 30, 80, 4000
-SWITCHER = re.compile(r'<div class="wrap"><nav class="language-switcher".*?</nav></div>\n?', re.S)
 TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 MAIN = re.compile(r"<main\b[^>]*>(.*)</main>", re.S)
 GLASS_MAGIC = b"\x0f\x0dXapian Glass"  # the version file of a Xapian database: magic, 2-byte version, UUID
@@ -81,14 +79,13 @@ def file_name(course, lang: str) -> str:
 def zims(versions: dict, files: dict[str, bytes], templates: Path, only: str | None = None) -> dict[str, bytes]:
     """share/<course>_<lang>.zim for every language (or `only` that one): its trainee site, from the built
     `files`."""
-    from . import languages
     english = versions[languages.SOURCE][0]
     illustration = (templates / ILLUSTRATION).read_bytes()
     out = {}
     for lang, (course, _) in versions.items():
         if only not in (None, lang):
             continue
-        site = language_site(files, lang, course.languages)
+        site = languages.language_site(files, lang, course.languages)
         entries = [entry(path, data, course, lang) for path, data in sorted(site.items())]
         pictures = any(e.mimetype.startswith("image/") for e in entries)
         out[f"{SHARE}/{file_name(english, lang)}"] = write_zim(entries, metadata(course, english, lang, pictures),
@@ -96,27 +93,12 @@ def zims(versions: dict, files: dict[str, bytes], templates: Path, only: str | N
     return out
 
 
-def language_site(files: dict[str, bytes], lang: str, languages) -> dict[str, bytes]:
-    """One language's trainee site, paths relative to its root: html/ without the other languages' folders
-    for English, html/<lang>/ for the others."""
-    from .languages import prefix
-    root = f"{SITE}/{prefix(lang)}"
-    others = {f"{other}/" for other in languages if other != lang and prefix(other)}
-    site = {}
-    for path, data in files.items():
-        if path.startswith(root):
-            rel = path[len(root):]
-            if not rel.startswith(tuple(others)):
-                site[rel] = data
-    return site
-
-
 def entry(path: str, data: bytes, course, lang: str) -> Entry:
     """A file of the site as a ZIM entry; a page without its language links, with its title and the text
     Xapian indexes."""
     if not path.endswith(".html"):
         return Entry(path, data)
-    page = SWITCHER.sub("", data.decode("utf-8"))
+    page = languages.without_switcher(data.decode("utf-8"))
     title = page_title(page, course.title)
     text = ""
     if path not in NOT_INDEXED:

@@ -766,7 +766,7 @@ def test_single_file_module_needs_nothing_else(built, open_page):
 
 
 def test_zipped_site_opens_and_works(built, tmp_path, open_page):
-    zips = sorted((built / "share").glob("*.zip"))
+    zips = sorted((built / "share").glob("*-site.zip"))  # each language's downloads: tests/test_downloads.py
     assert len(zips) == 1
     with zipfile.ZipFile(zips[0]) as zf:
         names = zf.namelist()

@@ -12,9 +12,10 @@ from urllib.parse import unquote
 import pytest
 
 from conftest import COURSES, LESSON, ROOT, minimal_course
-from courseware.package import BUDGET, site_zip
+from courseware.package import BUDGET
 from courseware.render_html import minify
 from courseware.search import index_entry, index_script, plain_text
+from courseware.zipper import Zipper
 
 SECRET = "Secret facilitator text"  # a facilitator note in the tiny course
 LINK = re.compile(r'\b(?:href|src)="([^"]*)"')
@@ -56,10 +57,11 @@ def test_trainer_material_is_absent_from_every_trainee_output(built):
             text = path.read_text(encoding="utf-8")
             assert SECRET not in text, path
             assert not re.search(r'class="[^"]*facilitator-note', text), path
-    with zipfile.ZipFile(next((built / "share").glob("*.zip"))) as zf:
-        for name in zf.namelist():
-            if name.endswith((".html", ".js")):
-                assert SECRET.encode() not in zf.read(name), name
+    for download in sorted((built / "share").glob("*.zip")):  # the whole site's, each language's, the lite ones
+        with zipfile.ZipFile(download) as zf:
+            for name in zf.namelist():
+                if name.endswith((".html", ".js")):
+                    assert SECRET.encode() not in zf.read(name), name
     # Answer marks are in the facilitator edition only; the trainee quiz keeps its answers in script data.
     assert "answer-mark" in facilitator
     trainee = (built / "html" / "basics" / "first-steps.html").read_text(encoding="utf-8")
@@ -83,8 +85,9 @@ def test_headings_never_skip_a_level(built):
 def test_share_folder_layout(built):
     share = built / "share"
     assert sorted(p.relative_to(share).as_posix() for p in share.rglob("*") if p.is_file()) == [
-        "epub/01-basics.epub", "epub/tiny-course.epub", "modules/01-basics.html", "tiny-course-site.zip",
-        "tiny-course_en.zim"]  # the EPUBs and the ZIM: tests/test_epub.py, tests/test_zim.py
+        "epub/01-basics.epub", "epub/tiny-course.epub", "modules/01-basics.html", "tiny-course-en-lite.zip",
+        "tiny-course-en.zip", "tiny-course-site.zip", "tiny-course_en.zim"]
+    # The EPUBs and the ZIM: tests/test_epub.py, tests/test_zim.py; each language's downloads: tests/test_downloads.py
 
 
 def test_single_file_module_inlines_everything(built):
@@ -106,11 +109,11 @@ def test_single_file_module_inlines_everything(built):
 def test_zip_is_deterministic_and_complete(built):
     site = {p.relative_to(built / "html").as_posix(): p.read_bytes()
             for p in sorted((built / "html").rglob("*")) if p.is_file()}
-    first = site_zip(site, "course", dt.date(2026, 1, 15))
-    again = site_zip(dict(reversed(list(site.items()))), "course", dt.date(2026, 1, 15))
+    first = Zipper(dt.date(2026, 1, 15)).zip(site, "course")
+    again = Zipper(dt.date(2026, 1, 15)).zip(dict(reversed(list(site.items()))), "course")
     assert first == again
-    written = next((built / "share").glob("*.zip")).read_bytes()
-    with zipfile.ZipFile(next((built / "share").glob("*.zip"))) as zf:
+    written = (built / "share" / "tiny-course-site.zip").read_bytes()
+    with zipfile.ZipFile(built / "share" / "tiny-course-site.zip") as zf:
         assert zf.testzip() is None
         assert {i.date_time for i in zf.infolist()} == {(2026, 1, 15, 0, 0, 0)}
         assert {n.split("/", 1)[1] for n in zf.namelist()} == set(site)
