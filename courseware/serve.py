@@ -233,33 +233,38 @@ def serve(root: Path, options: Options, output: Path | None = None, port: int = 
     """Build, serve on host:port, and rebuild on every change until Ctrl-C."""
     import watchfiles
 
+    if threading.current_thread() is threading.main_thread():
+        # Ctrl-C stops the server even when this process was started with SIGINT ignored (a parent's setting that a
+        # child inherits: a shell running it in the background, a test harness, a service manager). Installed first
+        # and everything after it inside the `try`, so that Ctrl-C stops the server cleanly from the first build on:
+        # installed after "Serving" was printed, a Ctrl-C sent as soon as that line appeared was lost (the server
+        # ran on) or ended it with a traceback.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     output = output or root / "output"
     options = dataclasses.replace(options, html=True, pdf=False, check_only=False, progress=None)
     state = LiveState()
-    rebuild(root, options, output, state, debug)
-    handler = type("Handler", (PreviewHandler,), {
-        "state": state, "quiet": not debug,
-        "sites": {"": output / "html", "/facilitator/": output / "facilitator"}})
+    server = None
     try:
-        server = http.server.ThreadingHTTPServer((host, port), functools.partial(handler, directory=str(output)))
-    except OSError as exc:
-        print(f"build.py: error: cannot serve on {host}:{port}: {exc.strerror} (try --port 0 for any free port)",
-              file=sys.stderr)
-        return 2
-    server.daemon_threads = True
-    url = f"http://{host}:{server.server_address[1]}/"
-    thread = threading.Thread(target=server.serve_forever, name="preview-server", daemon=True)
-    thread.start()
-    print(f"Serving {url} (trainee site) and {url}facilitator/ (facilitator site)\n"
-          f"Watching {', '.join(_shown(p) for p in watched_paths(root))} "
-          f"for changes; press Ctrl-C to stop.", flush=True)
-    stop = threading.Event()
-    if threading.current_thread() is threading.main_thread():
-        # Ctrl-C stops the server even when this process was started with SIGINT ignored (a parent's setting
-        # that a child inherits), as a test harness or a service manager may do.
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        for changes in watchfiles.watch(*watched_paths(root), stop_event=stop, debounce=400, step=60):
+        rebuild(root, options, output, state, debug)
+        handler = type("Handler", (PreviewHandler,), {
+            "state": state, "quiet": not debug,
+            "sites": {"": output / "html", "/facilitator/": output / "facilitator"}})
+        try:
+            httpd = http.server.ThreadingHTTPServer((host, port), functools.partial(handler, directory=str(output)))
+        except OSError as exc:
+            print(f"build.py: error: cannot serve on {host}:{port}: {exc.strerror} (try --port 0 for any free port)",
+                  file=sys.stderr)
+            return 2
+        httpd.daemon_threads = True
+        threading.Thread(target=httpd.serve_forever, name="preview-server", daemon=True).start()
+        server = httpd  # shut down in `finally` only once it serves: shutdown() waits for serve_forever to end
+        url = f"http://{host}:{server.server_address[1]}/"
+        # One write, its newline included (print writes `end` apart): a Ctrl-C sent as soon as "Serving" appears
+        # must not cut the line before its end, where "stopped" would then follow.
+        print(f"Serving {url} (trainee site) and {url}facilitator/ (facilitator site)\n"
+              f"Watching {', '.join(_shown(p) for p in watched_paths(root))} "
+              f"for changes; press Ctrl-C to stop.\n", end="", flush=True)
+        for changes in watchfiles.watch(*watched_paths(root), debounce=400, step=60):
             names = sorted({os.path.relpath(path, root) for _, path in changes})
             print(f"{time.strftime('%H:%M:%S')} changed: {', '.join(names[:4])}{' …' if len(names) > 4 else ''}",
                   flush=True)
@@ -268,7 +273,8 @@ def serve(root: Path, options: Options, output: Path | None = None, port: int = 
         pass
     finally:
         state.close()
-        server.shutdown()
-        server.server_close()
+        if server is not None:
+            server.shutdown()
+            server.server_close()
     print("stopped", flush=True)
     return 0
