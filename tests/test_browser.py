@@ -135,7 +135,11 @@ def no_horizontal_scroll(page) -> bool:
 
 
 def open_menu(page):
-    """On a phone the course menu is folded behind its button: open it (nothing to do where the menu shows)."""
+    """On a phone the course menu is folded behind its button: open it (nothing to do where the menu shows).
+    After a click that navigated, the new page's stylesheet may not apply yet, and until it does the button is
+    not shown (is_visible does not wait): wait for the page's load first. Under two test suites in parallel,
+    the menu was found "not folded", then folded when the stylesheet came, and the link never showed."""
+    page.wait_for_load_state("load")
     button = page.locator("#menu-button")
     if button.is_visible():
         button.click()
