@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 import markdown
+from markupsafe import Markup
 from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
 from markdown.inlinepatterns import InlineProcessor
@@ -889,6 +890,27 @@ def _place(parse: _Parse, *, path, report, ctx: RenderContext, audience: str) ->
     state = copy.deepcopy(dataclasses.replace(parse.state, path=None, report=None))
     state.path, state.report = path, report
     return Rendered(output.strip(), getattr(md, "toc_tokens", []), state)
+
+
+_TYPOGRAPHY: list = []  # the Markdown instance smart_text uses, made on first use
+
+
+def smart_text(text: str) -> Markup:
+    """Plain text a template prints (a glossary expansion or definition) with Smarty's quotes, dashes and
+    ellipses, as the lessons' Markdown shows them (Ministers’ Meeting, not Ministers' Meeting), escaped for HTML.
+    Only Smarty's step runs: the text is not read as Markdown."""
+    if not _TYPOGRAPHY:
+        _TYPOGRAPHY.append(markdown.Markdown(extensions=["smarty"], output_format="html"))
+    md = _TYPOGRAPHY[0]
+    md.reset()
+    holder = etree.Element("div")
+    span = etree.SubElement(holder, "span")
+    span.text = text
+    md.treeprocessors["smarty"].run(holder)
+    html = md.serializer(holder[0])
+    for postprocessor in md.postprocessors:
+        html = postprocessor.run(html)
+    return Markup(html[len("<span>"):-len("</span>")])
 
 
 def render_inline(text: str, ctx: RenderContext) -> str:

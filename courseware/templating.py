@@ -10,6 +10,7 @@ from markupsafe import Markup, escape
 
 from .i18n import language_filter
 from .load import hhmm
+from .markup import smart_text
 
 
 class TemplateError(Exception):
@@ -56,6 +57,7 @@ def environment(templates: Path) -> jinja2.Environment:
     env.filters["hhmm"] = language_filter(hhmm)
     env.filters["duration"] = language_filter(duration)
     env.filters["url_breaks"] = url_breaks
+    env.filters["smart"] = smart_text  # a glossary entry's text with the lessons' typography
     env.globals["en"] = english_mark
     env.globals["en_span"] = english_span
     env.globals["has_italic"] = True  # False for scripts without italics (i18n.install)
@@ -78,9 +80,10 @@ def english_mark(item, field: str) -> Markup:
     return Markup(' lang="en"') if field in getattr(item, "english", ()) else Markup("")
 
 
-def english_span(item, field: str) -> Markup:
-    """`item.field` as text, inside `<span lang="en">` where a translated site shows it in English."""
-    text = escape(getattr(item, field))
+def english_span(item, field: str, shown: Markup | None = None) -> Markup:
+    """`item.field` as text (or `shown`, the same made ready to print), inside `<span lang="en">` where a translated
+    site shows it in English."""
+    text = shown if shown is not None else escape(getattr(item, field))
     return Markup(f'<span lang="en">{text}</span>') if field in getattr(item, "english", ()) else text
 
 

@@ -58,3 +58,10 @@ def test_an_inline_pattern_the_table_does_not_know_stops_the_build():
     md.inlinePatterns.register(SimpleTextInlineProcessor(r"(%%)"), "percent", 5)
     with pytest.raises(RuntimeError, match="percent"):
         markup.quicken(md)
+
+
+def test_glossary_text_takes_the_lessons_typography_and_is_not_read_as_markdown():
+    assert markup.smart_text("ASEAN Foreign Ministers' Meeting") == "ASEAN Foreign Ministers&rsquo; Meeting"
+    assert markup.smart_text('The "Know Your Rights" desk -- open...') == \
+        "The &ldquo;Know Your Rights&rdquo; desk &ndash; open&hellip;"
+    assert markup.smart_text("a *star* and <b> & [a](b)") == "a *star* and &lt;b&gt; &amp; [a](b)"
