@@ -30,12 +30,12 @@ from pathlib import Path
 import tinyhtml5
 
 from . import fonts, i18n, segment
-from .languages import SOURCE, language_site, pdf_name
+from .languages import SHARE, SOURCE, language_site, pdf_name
 from .package import slug
 from .pages import lesson_path, module_path
 from .templating import environment, render_template
 
-FOLDER = "share/epub"
+FOLDER = f"{SHARE}/epub"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 EPUB_NS = "http://www.idpf.org/2007/ops"
 ET.register_namespace("epub", EPUB_NS)

@@ -22,6 +22,7 @@ from .translations import LanguageReport
 
 SOURCE = "en"
 SITE = "html"  # the trainee site's folder in output/
+SHARE = "share"  # what a trainer can send trainees, in output/: downloads, ZIM files, EPUB books
 # The switcher as base.html places it, in its own row of the header.
 SWITCHER = re.compile(r'<div class="wrap"><nav class="language-switcher".*?</nav></div>\n?', re.S)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
 import gettext
 import json
 import re
@@ -572,10 +573,7 @@ class AcronymTreeprocessor(Treeprocessor):
 
     def typographic(self, text: str) -> str:
         """`text` with Smarty's quotes and dashes, as the tree's text has them (Smarty runs before this step)."""
-        holder = etree.Element("div")
-        etree.SubElement(holder, "span").text = text
-        self.md.treeprocessors["smarty"].run(holder)
-        return holder[0].text
+        return _smartened(self.md, text).text
 
     def _mark(self, parent, after, text, pattern):
         """Replace terms in `text`; new elements go after `after` (or at the start of `parent`). Returns the
@@ -892,25 +890,30 @@ def _place(parse: _Parse, *, path, report, ctx: RenderContext, audience: str) ->
     return Rendered(output.strip(), getattr(md, "toc_tokens", []), state)
 
 
-_TYPOGRAPHY: list = []  # the Markdown instance smart_text uses, made on first use
+def _smartened(md: markdown.Markdown, text: str) -> etree.Element:
+    """A <span> of `text` after `md`'s Smarty step (its substitutions stashed in `md`, as in a document)."""
+    holder = etree.Element("div")
+    etree.SubElement(holder, "span").text = text
+    md.treeprocessors["smarty"].run(holder)
+    return holder[0]
 
 
+@functools.lru_cache(maxsize=4096)  # a glossary entry is printed by every site, module file and PDF of its language
 def smart_text(text: str) -> Markup:
     """Plain text a template prints (a glossary expansion or definition) with Smarty's quotes, dashes and
     ellipses, as the lessons' Markdown shows them (Ministers’ Meeting, not Ministers' Meeting), escaped for HTML.
     Only Smarty's step runs: the text is not read as Markdown."""
-    if not _TYPOGRAPHY:
-        _TYPOGRAPHY.append(markdown.Markdown(extensions=["smarty"], output_format="html"))
-    md = _TYPOGRAPHY[0]
+    md = _typography_markdown()
     md.reset()
-    holder = etree.Element("div")
-    span = etree.SubElement(holder, "span")
-    span.text = text
-    md.treeprocessors["smarty"].run(holder)
-    html = md.serializer(holder[0])
+    html = md.serializer(_smartened(md, text))
     for postprocessor in md.postprocessors:
         html = postprocessor.run(html)
     return Markup(html[len("<span>"):-len("</span>")])
+
+
+@functools.lru_cache(maxsize=1)
+def _typography_markdown() -> markdown.Markdown:
+    return markdown.Markdown(extensions=["smarty"], output_format="html")
 
 
 def render_inline(text: str, ctx: RenderContext) -> str:

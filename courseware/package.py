@@ -22,8 +22,7 @@ from .zipper import Zipper
 # parses and lays out, and what a page costs once zipped or sent (compressed), goes with the characters. For
 # English, characters and bytes are the same figure.
 BUDGET = 60 * 1024
-SITE = "html"  # the trainee site's folder in output/
-SHARE = "share"
+SITE, SHARE = languages.SITE, languages.SHARE  # output/html/ and output/share/
 LINKED = re.compile(r"""<(?:link\b[^>]*\brel="stylesheet"[^>]*\bhref|script\b[^>]*\bsrc)="([^"]+)\"""")
 NOT_SLUG = re.compile(r"[^a-z0-9]+")
 LITE_PAGES = {"module", "handouts"}  # the pages that link to the handout PDFs: rendered again for a lite download

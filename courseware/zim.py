@@ -34,7 +34,7 @@ from libzim.writer import Creator, Hint, IndexData, Item, StringProvider
 
 from . import languages, search, segment
 
-SHARE = "share"
+SHARE = languages.SHARE
 # ISO 639-3 codes, which the Kiwix library expects in the Language metadata.
 ISO_639_3 = {"en": "eng", "km": "khm", "my": "mya", "th": "tha", "vi": "vie", "lo": "lao"}
 MIMETYPES = {".html": "text/html", ".css": "text/css", ".js": "application/javascript", ".json": "application/json",
