@@ -65,3 +65,17 @@ def test_glossary_text_takes_the_lessons_typography_and_is_not_read_as_markdown(
     assert markup.smart_text('The "Know Your Rights" desk -- open...') == \
         "The &ldquo;Know Your Rights&rdquo; desk &ndash; open&hellip;"
     assert markup.smart_text("a *star* and <b> & [a](b)") == "a *star* and &lt;b&gt; &amp; [a](b)"
+
+
+def test_the_quick_step_overrides_a_method_python_markdown_still_calls():
+    """QuickInlineProcessor overrides InlineProcessor's private __handleInline; were it renamed in a Python-Markdown
+    upgrade, the skip would silently stop (the output would stay right): it must exist and be what the step calls."""
+    assert "_InlineProcessor__handleInline" in vars(markdown.treeprocessors.InlineProcessor)
+    md = markdown.Markdown(extensions=EXTENSIONS)
+    markup.quicken(md)
+    seen = []
+    step = md.treeprocessors["smarty"]
+    original = step._InlineProcessor__handleInline
+    step._InlineProcessor__handleInline = lambda data, index=0: seen.append(data) or original(data, index)
+    md.convert("Plain words, and it's quoted.")
+    assert seen, "Python-Markdown no longer calls __handleInline: QuickInlineProcessor skips nothing"
